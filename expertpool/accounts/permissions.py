@@ -1,0 +1,70 @@
+"""Who may see and change what, per pool. Every view and endpoint asks here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+
+from expertpool.accounts.models import FULL_PERSONAL_DATA_ROLES, STAFF_ROLES, WRITE_ROLES, PoolRole, Role, User
+from expertpool.pools.models import Pool
+
+if TYPE_CHECKING:
+    AnyUser = User | AnonymousUser
+
+
+def roles_in_pool(user: AnyUser, pool: Pool) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    cache: dict[int, set[str]] | None = getattr(user, "_pool_roles_cache", None)
+    if cache is None:
+        cache = {}
+        for pool_id, role in PoolRole.objects.filter(user_id=user.pk).values_list("pool_id", "role"):
+            cache.setdefault(pool_id, set()).add(role)
+        user._pool_roles_cache = cache  # type: ignore[union-attr]
+    return cache.get(pool.pk, set())
+
+
+def has_any_role(user: AnyUser, pool: Pool, roles: Iterable[str]) -> bool:
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return bool(roles_in_pool(user, pool) & set(roles))
+
+
+def can_view_registry(user: AnyUser, pool: Pool) -> bool:
+    return has_any_role(user, pool, STAFF_ROLES)
+
+
+def can_change_registry(user: AnyUser, pool: Pool) -> bool:
+    return has_any_role(user, pool, WRITE_ROLES)
+
+
+def can_see_personal_data(user: AnyUser, pool: Pool) -> bool:
+    return has_any_role(user, pool, FULL_PERSONAL_DATA_ROLES)
+
+
+def pools_for_user(user: AnyUser, roles: Iterable[str] = STAFF_ROLES) -> QuerySet[Pool]:
+    """The pools in which the user holds one of ``roles``."""
+    if not user.is_authenticated:
+        return Pool.objects.none()
+    if user.is_superuser:
+        return Pool.objects.all()
+    return Pool.objects.filter(roles__user_id=user.pk, roles__role__in=list(roles)).distinct()
+
+
+def is_pool_staff_anywhere(user: AnyUser) -> bool:
+    return pools_for_user(user).exists()
+
+
+__all__ = [
+    "Role",
+    "can_change_registry",
+    "can_see_personal_data",
+    "can_view_registry",
+    "has_any_role",
+    "is_pool_staff_anywhere",
+    "pools_for_user",
+    "roles_in_pool",
+]
