@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.conf import settings
 
 from expertpool.accounts.models import PoolRole, Role, User
 from expertpool.experts.records import ExpertRecord
@@ -18,7 +19,7 @@ from expertpool.pools.models import Pool
 from expertpool.pools.policy import shipped_policy_path
 from expertpool.pools.services import pool_create
 
-PASSWORD = "correct horse battery staple"
+PASSWORD = "correct horse battery staple"  # noqa: S105 (test accounts only)
 
 
 def _pool(slug: str) -> Pool:
@@ -79,9 +80,7 @@ def password() -> str:
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    from django.conf import settings
-
-    on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    on_postgres = str(settings.DATABASES["default"]["ENGINE"]).endswith("postgresql")
     skip = pytest.mark.skip(reason="needs PostgreSQL")
     for item in items:
         if "postgres_only" in item.keywords and not on_postgres:

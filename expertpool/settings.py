@@ -143,6 +143,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# WhiteNoise warns on every request when its root is missing, even while DEBUG serves from the finders.
+STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
@@ -163,9 +165,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@expertpool.local")
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
 
 REST_FRAMEWORK = {
+    # Token first, so that an unauthenticated request gets 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -180,7 +183,15 @@ SPECTACULAR_SETTINGS = {
     # Served by the app itself: government intranets are offline.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
+    # No badge from validator.swagger.io: nothing may be fetched from outside.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Fields named alike ("level", "kind") carry different choice sets; name each set once.
+    "ENUM_NAME_OVERRIDES": {
+        "TitleLevelEnum": "expertpool.experts.models.TITLE_LEVEL_CHOICES",
+        "IndustryCodeLevelEnum": "expertpool.industries.models.Level",
+        "CredentialKindEnum": "expertpool.experts.models.CredentialKind",
+        "AchievementKindEnum": "expertpool.experts.models.AchievementKind",
+    },
 }
 
 # Every asset comes from this origin; nothing is loaded from a CDN.

@@ -1,3 +1,7 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from expertpool.accounts import api
+
+urlpatterns = [
+    path("auth/token", api.AuthTokenView.as_view(), name="api-auth-token"),
+]

@@ -18,12 +18,13 @@ if TYPE_CHECKING:
 def roles_in_pool(user: AnyUser, pool: Pool) -> set[str]:
     if not user.is_authenticated:
         return set()
-    cache: dict[int, set[str]] | None = getattr(user, "_pool_roles_cache", None)
+    # Cached on the user object: one query per request, however many checks.
+    cache: dict[int, set[str]] | None = user.__dict__.get("_pool_roles_cache")
     if cache is None:
         cache = {}
         for pool_id, role in PoolRole.objects.filter(user_id=user.pk).values_list("pool_id", "role"):
             cache.setdefault(pool_id, set()).add(role)
-        user._pool_roles_cache = cache  # type: ignore[union-attr]
+        user.__dict__["_pool_roles_cache"] = cache
     return cache.get(pool.pk, set())
 
 

@@ -11,6 +11,20 @@ class AppendOnlyError(Exception):
     """Raised on any attempt to change or delete an audit record."""
 
 
+class AuditRecordQuerySet(models.QuerySet["AuditRecord"]):
+    """Bulk updates and deletes bypass ``save()`` and ``delete()``: refuse them too.
+
+    This guards against mistakes in code; PostgreSQL's trigger (migration 0002)
+    guards against raw SQL as well.
+    """
+
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("Audit records cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Audit records cannot be deleted.")
+
+
 class AuditRecord(models.Model):
     """One append-only, hash-chained entry of the audit log.
 
@@ -34,7 +48,7 @@ class AuditRecord(models.Model):
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
-    objects: ClassVar[models.Manager[AuditRecord]]
+    objects: ClassVar[models.Manager[AuditRecord]] = AuditRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["sequence"]
@@ -69,3 +83,6 @@ class AuditChainHead(models.Model):
 
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_chain_head_singleton")]
+
+    def __str__(self) -> str:
+        return f"head #{self.sequence}"

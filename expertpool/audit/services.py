@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from expertpool.audit.hashing import GENESIS_HASH, canonical_json, record_hash
+from expertpool.audit.hashing import GENESIS_HASH, record_hash
 from expertpool.audit.models import AuditChainHead, AuditRecord
 
 if TYPE_CHECKING:
@@ -58,8 +58,9 @@ def audit_log(
             object_type=target._meta.label_lower if target is not None else "",
             object_id=str(target.pk) if target is not None else "",
             clause=clause,
-            # Stored as its JSON round-trip, so the hash covers what the database returns.
-            data=json.loads(canonical_json(data or {})),
+            # Stored as its JSON round-trip (dates as text, keys as strings), so the
+            # hash covers exactly what the database returns.
+            data=json.loads(json.dumps(data or {}, ensure_ascii=False, default=str)),
             previous_hash=head.hash,
         )
         record.hash = record_hash(previous_hash=head.hash, fields=hashed_fields(record))

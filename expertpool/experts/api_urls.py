@@ -1,3 +1,13 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from expertpool.experts import api
+
+urlpatterns = [
+    path("pools/<slug:slug>/experts/", api.PoolExpertListView.as_view(), name="api-pool-experts"),
+    path("pools/<slug:slug>/experts/<int:expert_id>/", api.PoolExpertDetailView.as_view(), name="api-pool-expert"),
+    path(
+        "pools/<slug:slug>/experts/<int:expert_id>/contact",
+        api.PoolExpertContactView.as_view(),
+        name="api-pool-expert-contact",
+    ),
+]

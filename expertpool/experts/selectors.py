@@ -8,7 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from expertpool.accounts.permissions import can_change_registry, can_view_registry
-from expertpool.experts.models import Expert, Membership
+from expertpool.experts.models import Expert, Membership, id_number_digest
 from expertpool.pools.models import Category, Pool
 
 if TYPE_CHECKING:
@@ -40,7 +40,9 @@ def membership_list(
         .order_by("expert__name", "expert__pk")
     )
     if search:
-        memberships = memberships.filter(Q(expert__name__icontains=search) | Q(expert__employer__name__icontains=search))
+        memberships = memberships.filter(
+            Q(expert__name__icontains=search) | Q(expert__employer__name__icontains=search)
+        )
     if category:
         memberships = memberships.filter(categories__code=category)
     if industry_code:
@@ -75,6 +77,4 @@ def get_membership_for_user(user: AnyUser, pool: Pool, expert_id: int, *, write:
 
 
 def expert_by_id_number(id_number: str) -> Expert | None:
-    from expertpool.experts.models import id_number_digest
-
     return Expert.objects.filter(id_number_digest=id_number_digest(id_number)).first()

@@ -1,3 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from expertpool.industries import api
+
+urlpatterns = [
+    path("industry-codes/", api.IndustryCodeListView.as_view(), name="api-industry-codes"),
+    path("industry-codes/<str:code>/", api.IndustryCodeDetailView.as_view(), name="api-industry-code"),
+]

@@ -1,3 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from expertpool.pools import api
+
+urlpatterns = [
+    path("pools/", api.PoolListView.as_view(), name="api-pools"),
+    path("pools/<slug:slug>/", api.PoolDetailView.as_view(), name="api-pool"),
+]

@@ -20,9 +20,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["policy_file"]
         try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise CommandError(f"cannot read {path}: {exc.strerror}") from exc
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"cannot read {path}: {exc}") from exc
         try:
             pool = pool_create(
                 actor=None, policy_text=text, slug=options["slug"], name=options["name"], name_en=options["name_en"]
@@ -30,5 +30,9 @@ class Command(BaseCommand):
         except PolicyError as exc:
             raise CommandError("invalid policy file:\n" + "\n".join(f"  {e}" for e in exc.errors)) from exc
         except ValidationError as exc:
-            raise CommandError("; ".join(exc.messages)) from exc
-        self.stdout.write(f"created pool {pool.slug} ({pool.name}) under policy {pool.policy}")
+            lines = [f"  {key}: {message}" for key, messages in exc.message_dict.items() for message in messages]
+            raise CommandError("pool not created:\n" + "\n".join(lines)) from exc
+        categories = pool.categories.count()
+        self.stdout.write(
+            f"created pool {pool.slug} ({pool.name}) with {categories} categories under policy {pool.policy}"
+        )
