@@ -6,15 +6,17 @@ always an outsider from the other pool who must be refused.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from expertpool.accounts.models import PoolRole, Role, User
 from expertpool.experts.records import ExpertRecord
 from expertpool.experts.tests.factories import make_expert_record
+from expertpool.industries.models import IndustryCode
 from expertpool.pools.models import Pool
 from expertpool.pools.policy import shipped_policy_path
 from expertpool.pools.services import pool_create
@@ -85,3 +87,23 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     for item in items:
         if "postgres_only" in item.keywords and not on_postgres:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def messages_in_english() -> Iterator[None]:
+    """Code outside a request (services, commands) speaks English in tests, so that
+    tests compare stable msgids; requests still default to Chinese (LANGUAGE_CODE)."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def english(settings: Any) -> None:
+    """Requests in English too, for tests that compare the text of a page."""
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def copper_smelting(db: None) -> IndustryCode:
+    """3211 铜冶炼, the GZ form's own example of an industry code (loaded by migration)."""
+    return IndustryCode.objects.get(code="3211")

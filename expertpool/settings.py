@@ -216,6 +216,9 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 # Keys the personal-data blind index (ID numbers) so that uniqueness survives
 # encryption at rest; change it only with a re-index.
 PERSONAL_DATA_INDEX_KEY = env_str("PERSONAL_DATA_INDEX_KEY", SECRET_KEY)
+# Keys the audit chain's hashes; keep it outside the database and never change it,
+# or every existing record stops verifying.
+AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY", SECRET_KEY)
 
 LOGGING = {
     "version": 1,

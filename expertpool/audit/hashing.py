@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from typing import Any
+
+from django.conf import settings
 
 GENESIS_HASH = "0" * 64
 
@@ -14,5 +17,7 @@ def canonical_json(value: Any) -> str:
 
 
 def record_hash(*, previous_hash: str, fields: dict[str, Any]) -> str:
-    payload = previous_hash + "\n" + canonical_json(fields)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    """HMAC-SHA256 under ``AUDIT_CHAIN_KEY``: someone who can write to the database
+    but does not hold the key cannot rewrite the chain so that it verifies."""
+    payload = (previous_hash + "\n" + canonical_json(fields)).encode("utf-8")
+    return hmac.new(settings.AUDIT_CHAIN_KEY.encode("utf-8"), payload, hashlib.sha256).hexdigest()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import itertools
 import json
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.backends.utils import CursorWrapper
 
 from expertpool.accounts.models import User
-from expertpool.audit.hashing import GENESIS_HASH, record_hash
+from expertpool.audit.hashing import GENESIS_HASH, canonical_json, record_hash
 from expertpool.audit.models import AuditChainHead, AuditRecord
 from expertpool.audit.services import audit_log, hashed_fields
 from expertpool.audit.verification import verify_chain
@@ -172,6 +173,21 @@ def test_forged_record_with_a_correct_hash_is_reported_through_the_chain_head() 
         created_at=last.created_at,
     )
     assert problems_by_sequence() == {4: "records 4..4 were added outside the chain (the chain head is 3)"}
+
+
+def test_records_rehashed_without_the_key_are_reported() -> None:
+    """Someone with database access but not AUDIT_CHAIN_KEY cannot re-seal an edit."""
+    records = write(2)
+    altered = {**hashed_fields(records[1]), "data": {"forged": True}}
+    unkeyed = hashlib.sha256((records[0].hash + "\n" + canonical_json(altered)).encode()).hexdigest()
+    with tampering() as cursor:
+        cursor.execute(
+            "UPDATE audit_auditrecord SET data = %s, hash = %s WHERE sequence = 2",
+            [json.dumps({"forged": True}), unkeyed],
+        )
+        cursor.execute("UPDATE audit_auditchainhead SET hash = %s WHERE id = 1", [unkeyed])
+
+    assert problems_by_sequence() == {2: "has been altered (its hash does not match its content)"}
 
 
 def forge(

@@ -13,6 +13,9 @@ from PIL import ExifTags, Image, PngImagePlugin
 from expertpool.core import uploads
 from expertpool.core.uploads import UploadRejected, inspect_upload, random_storage_name, reencode_image
 
+# Messages are compared in English, whatever translations locale/ adds.
+pytestmark = pytest.mark.usefixtures("english")
+
 MB = 1024 * 1024
 
 

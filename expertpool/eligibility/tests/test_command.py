@@ -4,23 +4,18 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import translation
 
 from expertpool.eligibility.tests.profiles import GZ, UR, profile_json
 from expertpool.industries.models import IndustryCode
 from expertpool.pools.models import Pool
 
-
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
+# Messages are compared in English, whatever translations locale/ adds.
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def write(tmp_path: Path, data: Any) -> str:

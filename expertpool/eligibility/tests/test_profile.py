@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from expertpool.core.identifiers import make_id_number
 from expertpool.eligibility.engine import evaluate
@@ -19,20 +19,11 @@ from expertpool.industries.models import IndustryCode
 from expertpool.pools.models import Pool
 from expertpool.pools.policy import Degree, Distinction, TitleLevel
 
+# Messages are compared in English, whatever translations locale/ adds.
+pytestmark = pytest.mark.usefixtures("english")
+
 BORN = datetime.date(1970, 5, 17)  # the GZ base profile's birth date
 ID_NUMBER = make_id_number(area_code="440106", birth_date=BORN, sequence=7, gender="male")
-
-
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def copper_smelting(db: None) -> IndustryCode:
-    code, _created = IndustryCode.objects.get_or_create(code="3211", defaults={"name": "铜冶炼", "level": "class"})
-    return code
 
 
 def errors_of(slug: str, data: Any) -> dict[str, list[str]]:

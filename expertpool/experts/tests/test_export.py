@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime
 import io
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 from openpyxl import load_workbook
 from pytest_django import DjangoAssertNumQueries
 
@@ -26,12 +24,8 @@ from expertpool.experts.tests.factories import make_expert_record
 from expertpool.industries.models import IndustryCode
 from expertpool.pools.models import Pool
 
-
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    """Status words are compared in English, whatever translations the locale files add."""
-    with translation.override("en"):
-        yield
+# Messages are compared in English, whatever translations locale/ adds.
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

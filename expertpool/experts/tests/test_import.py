@@ -6,7 +6,7 @@ import datetime
 import hashlib
 import io
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pytest
@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 from openpyxl import Workbook, load_workbook
 from stdnum.cn import ric
 
@@ -30,18 +29,8 @@ from expertpool.experts.tests.factories import make_expert_record
 from expertpool.industries.models import IndustryCode
 from expertpool.pools.models import Pool
 
-
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    """Messages are compared in English, whatever translations the locale files add."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def copper_smelting(db: None) -> IndustryCode:
-    code, _created = IndustryCode.objects.get_or_create(code="3211", defaults={"name": "铜冶炼", "level": "class"})
-    return code
+# Messages are compared in English, whatever translations locale/ adds.
+pytestmark = pytest.mark.usefixtures("english")
 
 
 def row_for(record: ExpertRecord, **overrides: Any) -> dict[str, Any]:

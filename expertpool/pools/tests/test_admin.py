@@ -14,7 +14,8 @@ from expertpool.audit.models import AuditRecord
 from expertpool.pools.models import Pool
 from expertpool.pools.tests.policies import new_policy, policy_text
 
-pytestmark = pytest.mark.django_db
+# Messages are compared in English, whatever translations locale/ adds.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 CREATE_URL = "admin:pools_pool_create_from_policy"
 

@@ -12,7 +12,8 @@ from expertpool.audit.models import AuditRecord
 from expertpool.pools.models import Pool
 from expertpool.pools.tests.policies import new_policy, policy_text
 
-pytestmark = pytest.mark.django_db
+# Messages are compared in English, whatever translations locale/ adds.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def write_policy(tmp_path: Path, text: str) -> Path:

@@ -13,7 +13,8 @@ from expertpool.pools.policy import PolicyError
 from expertpool.pools.services import pool_create
 from expertpool.pools.tests.policies import new_policy, policy_text
 
-pytestmark = pytest.mark.django_db
+# Messages are compared in English, whatever translations locale/ adds.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture
