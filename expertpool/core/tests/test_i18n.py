@@ -18,6 +18,8 @@ def test_pages_are_chinese_by_default(client: Client, db: None) -> None:
 
     assert '<html lang="zh-hans"' in page
     assert "专家库管理平台" in page
+    # The switch names each language in itself.
+    assert ">English</button>" in page
 
 
 def test_english_is_one_switch_away(client: Client, db: None) -> None:
@@ -45,3 +47,9 @@ def test_every_reason_carries_a_chinese_and_an_english_message() -> None:
     for reason in decision.reasons:
         assert CJK.search(reason.message_zh), reason
         assert reason.message_zh != reason.message_en
+
+
+def test_an_english_browser_still_gets_chinese_until_the_user_switches(client: Client, db: None) -> None:
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+
+    assert '<html lang="zh-hans"' in page

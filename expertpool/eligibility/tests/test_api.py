@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from expertpool.accounts.models import User
+from expertpool.core.testing import english_client
 from expertpool.eligibility.tests.profiles import GZ, UR, profile_json, shipped_policy
 from expertpool.industries.models import IndustryCode
 from expertpool.pools.models import Pool
@@ -21,7 +22,7 @@ def post(client: Client, slug: str, data: Any, *, slash: bool = False) -> Any:
 @pytest.fixture
 def client() -> Client:
     """A caller that asks for English, so that messages can be matched whatever zh-hans holds."""
-    return Client(headers={"accept-language": "en"})
+    return english_client()
 
 
 @pytest.mark.parametrize("persona", ["gz_admin", "gz_reviewer", "gz_client"])

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from expertpool.accounts.models import User
+from expertpool.core.testing import english_client
 from expertpool.eligibility.tests.profiles import GZ, UR, profile_json, shipped_policy
 from expertpool.pools.models import Pool
 
@@ -17,7 +18,7 @@ from expertpool.pools.models import Pool
 @pytest.fixture
 def client() -> Client:
     """A browser that asks for English, so that messages can be matched whatever zh-hans holds."""
-    return Client(headers={"accept-language": "en"})
+    return english_client()
 
 
 def url(slug: str) -> str:

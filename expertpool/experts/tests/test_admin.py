@@ -14,6 +14,7 @@ from expertpool.accounts.models import PoolRole, Role, User
 from expertpool.accounts.services import pool_role_grant
 from expertpool.audit.models import AuditRecord
 from expertpool.core.masking import mask_id_number
+from expertpool.core.testing import english_client
 from expertpool.experts.models import Expert, Membership
 from expertpool.experts.records import ExpertRecord
 from expertpool.experts.services import expert_register
@@ -25,8 +26,8 @@ RecordFactory = Callable[..., ExpertRecord]
 def staff(user: User) -> Client:
     user.is_staff = True
     user.save(update_fields=["is_staff"])
-    # English, so assertions hold once the zh-hans catalogue arrives.
-    client = Client(headers={"Accept-Language": "en"})
+    # English, so assertions hold whatever the zh-hans catalogue says.
+    client = english_client()
     client.force_login(user)
     return client
 
@@ -277,8 +278,9 @@ def test_organisations_are_read_only(gz_admin: User, gz_member: Membership) -> N
     assert client.get(reverse("admin:organisations_organisation_add")).status_code == 403
 
 
+@pytest.mark.usefixtures("english")
 def test_admin_titles_are_set(admin_client: Client) -> None:
-    response = admin_client.get(reverse("admin:index"), headers={"Accept-Language": "en"})
+    response = admin_client.get(reverse("admin:index"))
     assert response.context["site_header"] == "Expert-pool platform administration"
     assert response.context["title"] == "Pools, experts and users"
 

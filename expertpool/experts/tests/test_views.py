@@ -19,6 +19,7 @@ from expertpool.accounts.models import Role, User
 from expertpool.accounts.services import pool_role_grant
 from expertpool.audit.models import AuditRecord
 from expertpool.core.masking import mask_id_number, mask_phone
+from expertpool.core.testing import english_client
 from expertpool.experts.models import Attachment, Membership
 from expertpool.experts.records import CredentialRow, ExpertRecord
 from expertpool.experts.services import expert_register
@@ -28,8 +29,8 @@ RecordFactory = Callable[..., ExpertRecord]
 
 
 def client_for(user: User) -> Client:
-    # English, so assertions on labels hold once the zh-hans catalogue arrives.
-    client = Client(headers={"Accept-Language": "en"})
+    # English, so assertions on labels hold whatever the zh-hans catalogue says.
+    client = english_client()
     client.force_login(user)
     return client
 
