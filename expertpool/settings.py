@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "expertpool.pools",
     "expertpool.experts",
     "expertpool.eligibility",
+    "expertpool.applications",
 ]
 
 MIDDLEWARE = [

@@ -50,11 +50,12 @@ def _duplicate_id_number_message() -> str:
     return _("An expert with this resident ID number is already registered.")
 
 
-def expert_record_errors(*, record: ExpertRecord, pool: Pool) -> FieldErrors:
+def expert_record_errors(*, record: ExpertRecord, pool: Pool, known_expert_ok: bool = False) -> FieldErrors:
     """Check one record against the registry's rules and the pool's policy.
 
     Returns ``{field: [message, ...]}`` keyed by the record's field names; empty
-    when the record may be registered.
+    when the record may be registered. ``known_expert_ok`` accepts an ID number
+    already registered: an expert of one pool may apply to another.
     """
     errors: FieldErrors = {}
 
@@ -64,7 +65,7 @@ def expert_record_errors(*, record: ExpertRecord, pool: Pool) -> FieldErrors:
 
     if not record.name.strip():
         add({"name": [_("The name is required.")]})
-    add(_id_number_errors(record))
+    add(_id_number_errors(record, known_expert_ok=known_expert_ok))
     add(_checked("mobile", validate_phone, record.mobile))
     if record.email:
         add(_checked("email", validate_email, record.email))
@@ -89,7 +90,7 @@ def _checked(field: str, func: Callable[..., Any], *args: Any, **kwargs: Any) ->
     return {}
 
 
-def _id_number_errors(record: ExpertRecord) -> FieldErrors:
+def _id_number_errors(record: ExpertRecord, *, known_expert_ok: bool) -> FieldErrors:
     try:
         id_number = validate_id_number(record.id_number)
     except ValidationError as exc:
@@ -97,7 +98,7 @@ def _id_number_errors(record: ExpertRecord) -> FieldErrors:
     errors = _checked(
         "id_number", validate_id_number_matches, id_number, birth_date=record.birth_date, gender=record.gender
     )
-    if Expert.objects.filter(id_number_digest=id_number_digest(id_number)).exists():
+    if not known_expert_ok and Expert.objects.filter(id_number_digest=id_number_digest(id_number)).exists():
         errors.setdefault("id_number", []).append(_duplicate_id_number_message())
     return errors
 
