@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from expertpool.applications import urls_review
 from expertpool.core import views as core_views
 from expertpool.experts import views as expert_views
 from expertpool.experts import views_io as expert_io_views
@@ -25,4 +26,6 @@ urlpatterns = [
         name="attachment_download",
     ),
     path("<slug:pool_slug>/eligibility/", include("expertpool.eligibility.console_urls")),
+    # Qualification review, meetings, the proposed list, notices and objections.
+    *urls_review.urlpatterns,
 ]

@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("expertpool.core.urls")),
     path("accounts/", include("expertpool.accounts.urls")),
     path("console/", include("expertpool.console_urls")),
+    path("apply/", include("expertpool.applications.urls")),
+    path("public/", include("expertpool.public_urls")),
     path("api/", include(api_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
