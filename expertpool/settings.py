@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "django_tasks",
+    # The queue for TASKS_BACKEND=django_tasks_db.DatabaseBackend (a worker runs it).
+    "django_tasks_db",
     "csp",
     "expertpool.core",
     "expertpool.accounts",
@@ -160,8 +162,23 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+# Mail: printed on the console by default; EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend
+# writes each message to a file in EMAIL_FILE_PATH; production sends through SMTP
+# (django.core.mail.backends.smtp.EmailBackend and the EMAIL_HOST… settings).
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@expertpool.local")
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+EMAIL_FILE_PATH = Path(env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail")))
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env_str("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise RuntimeError("Set EMAIL_USE_TLS (STARTTLS, usually port 587) or EMAIL_USE_SSL (port 465), not both.")
+# A mail server that does not answer must not hold a request for ever.
+EMAIL_TIMEOUT = int(env_str("EMAIL_TIMEOUT", "10"))
 
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import logging
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -27,6 +28,8 @@ from expertpool.core.workdays import add_working_days
 if TYPE_CHECKING:
     from expertpool.accounts.models import User
     from expertpool.pools.models import Pool
+
+logger = logging.getLogger(__name__)
 
 # Objections one sender may file per notice and day: enough for a real complaint, not for flooding.
 OBJECTIONS_PER_SENDER_PER_DAY = 3
@@ -149,6 +152,8 @@ def objection_resolve(*, actor: User, objection: Objection, upheld: bool, resolu
     pool = objection.notice.pool
     if not has_any_role(actor, pool, REVIEW_ROLES):
         raise PermissionDenied(_("Only the pool's reviewers may resolve objections."))
+    if objection.application.applicant_id == actor.pk:
+        raise PermissionDenied(_("Nobody may decide on their own application."))
     if objection.state != Objection.State.OPEN:
         raise ValidationError(_("This objection has already been resolved."), code="resolved")
     if not resolution.strip():
@@ -181,16 +186,28 @@ def objection_resolve(*, actor: User, objection: Objection, upheld: bool, resolu
     return objection
 
 
-def notices_close_due(*, actor: User | None = None, today: datetime.date | None = None) -> list[Application]:
+def notices_close_due(
+    *, actor: User | None = None, pool: Pool | None = None, today: datetime.date | None = None
+) -> list[Application]:
     """Admit everyone whose notice has ended with no open objection; close notices with
-    nothing left open. Run by the scheduler every few minutes, and by an admin on demand."""
+    nothing left open. Run by the scheduler every few minutes, and by an admin on demand:
+    then ``pool`` limits the run to the pool, whose admin ``actor`` must be."""
+    if actor is not None and pool is not None and not has_any_role(actor, pool, {Role.POOL_ADMIN}):
+        raise PermissionDenied(_("Only the pool's admins may run admission."))
     today = today or timezone.localdate()
     admitted = []
-    for notice in PublicNotice.objects.filter(state=PublicNotice.State.OPEN, ends_on__lt=today):
+    notices = PublicNotice.objects.filter(state=PublicNotice.State.OPEN, ends_on__lt=today)
+    for notice in notices.filter(pool=pool) if pool is not None else notices:
         with transaction.atomic():
             for application in notice.applications.filter(status=Status.IN_NOTICE):
-                if not application.objections.filter(notice=notice, state=Objection.State.OPEN).exists():
+                if application.objections.filter(notice=notice, state=Objection.State.OPEN).exists():
+                    continue
+                try:
                     admitted.append(application_admit(actor=actor, application=application, on_date=today))
+                except ValidationError as exc:
+                    # One application the registry refuses (say, its ID number now belongs to a
+                    # member) must not hold up the others; it stays in notice for an admin.
+                    logger.warning("application %s not admitted: %s", application.pk, "; ".join(exc.messages))
             if not notice.applications.filter(status=Status.IN_NOTICE).exists():
                 notice.state, notice.closed_at = PublicNotice.State.CLOSED, timezone.now()
                 notice.save(update_fields=["state", "closed_at"])

@@ -93,7 +93,8 @@ def _date(field: str, value: Any, errors: FieldErrors, *, required: bool) -> dat
 
 def _integer(field: str, value: Any, errors: FieldErrors) -> int:
     try:
-        number = int(str(value).strip() or 0)
+        # Left out (None) or left empty: no years, as in the registry.
+        number = int(str("" if value is None else value).strip() or 0)
     except ValueError:
         errors.setdefault(field, []).append(_("Enter a whole number."))
         return 0

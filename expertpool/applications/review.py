@@ -65,6 +65,13 @@ def application_give_unit_opinion(
     application = lock(application)
     if application.nominating_unit is None or not may_give_unit_opinion(actor, application):
         raise PermissionDenied(_("Only the nominating unit may give its opinion on this application."))
+    if application.status != Status.PRELIMINARY_REVIEW:
+        # The workflow table alone would let an opinion push a draft into qualification review.
+        raise ValidationError(
+            _("The unit gives its opinion during the preliminary review; this application is “%(status)s”.")
+            % {"status": Status(application.status).label},
+            code="not_in_preliminary_review",
+        )
     if stamped_scan is None or stamped_scan.application_id != application.pk:
         raise ValidationError({"stamped_scan": [_("Upload the unit's stamped opinion.")]})
     unit_opinion = UnitOpinion.objects.create(
@@ -140,6 +147,15 @@ def application_review(
     pool = application.pool
     if not has_any_role(actor, pool, REVIEW_ROLES):
         raise PermissionDenied(_("Only the pool's reviewers may decide on applications."))
+    if application.applicant_id == actor.pk:
+        raise PermissionDenied(_("Nobody may decide on their own application."))
+    if application.status != Status.QUALIFICATION_REVIEW:
+        # The table alone would let a reviewer "return" an application still with its unit.
+        raise ValidationError(
+            _("Reviewers decide during the qualification review; this application is “%(status)s”.")
+            % {"status": Status(application.status).label},
+            code="not_in_qualification_review",
+        )
     if meeting is not None and meeting.pool_id != pool.pk:
         raise ValidationError({"meeting": [_("The meeting belongs to another pool.")]})
     rules = pool.policy.rules

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from expertpool.applications.models import Application, ApplicationAttachment, Mode
 from expertpool.applications.notifications import notify_applicant
 from expertpool.applications.records import record_from_application
+from expertpool.applications.review import may_give_unit_opinion
 from expertpool.applications.states import EDITABLE, Status
 from expertpool.applications.transitions import lock, move
 from expertpool.audit.services import audit_log
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
     from expertpool.pools.models import Pool
 
 FieldErrors = dict[str, list[str]]
+# Form fields kept in ``form_data`` under another name (the registry's).
+FORM_DATA_KEYS = {"employer": "employer_name"}
 
 
 def application_start(
@@ -121,12 +124,16 @@ def application_form_errors(application: Application) -> FieldErrors:
     data = application.form_data
     for form_field in rules.form:
         key = form_field.key.value
-        present = getattr(application, key) if key in {"id_number", "mobile"} else data.get(key)
+        present = (
+            getattr(application, key) if key in {"id_number", "mobile"} else data.get(FORM_DATA_KEYS.get(key, key))
+        )
         if key == "photo":
             present = application.photo.name
         if key == "title":
             present = any(row.get("kind") == "title" for row in data.get("credentials") or [])
-        if form_field.required and not present and key not in {"employment_status", "qualifications"}:
+        # 0 years is an answer, not a blank.
+        blank = present is None or present is False or present in ("", [])
+        if form_field.required and blank and key not in {"employment_status", "qualifications"}:
             errors.setdefault(key, []).append(_("This field is required (%(clause)s).") % {"clause": form_field.clause})
     record, read_errors = record_from_application(application)
     for field, messages in read_errors.items():
@@ -206,7 +213,11 @@ def application_attachment_add(
     definition = next((a for a in application.pool.policy.rules.attachments if a.code == kind), None)
     if definition is None:
         raise ValidationError({"kind": [_("This pool does not ask for this document.")]})
-    if not (application.applicant_id == actor.pk and application.status in EDITABLE) and kind != "unit_opinion":
+    if kind == "unit_opinion" and application.status == Status.PRELIMINARY_REVIEW:
+        # The stamped opinion comes from the unit (or a pool admin on its behalf) with its review.
+        if not may_give_unit_opinion(actor, application):
+            raise PermissionDenied(_("Only the nominating unit may upload its opinion."))
+    else:
         _require_editable(application, actor)
     checked = inspect_upload(file, max_bytes=definition.max_size_mb * 1024 * 1024)
     content = reencode_image(checked) if checked.kind in {"jpeg", "png"} else checked.data
@@ -280,7 +291,7 @@ def application_submit(*, actor: User, application: Application) -> Application:
         )
     application.eligibility = application_eligibility(application)
     application.submitted_at = timezone.now()
-    application.save(update_fields=["eligibility", "submitted_at", "updated_at"])
+    application.save(update_fields=["nominating_unit", "eligibility", "submitted_at", "updated_at"])
     move(
         application=application,
         to=to,
@@ -321,6 +332,15 @@ def application_admit(
     """Admit: register the expert (or reuse the one already in the registry for another
     pool) and open a membership with the policy's term. Audit code: ``application.admitted``."""
     application = lock(application)
+    rules = application.pool.policy.rules
+    # Where the policy has a public notice, nobody is admitted without passing through it.
+    ready = Status.IN_NOTICE if rules.public_notice else Status.APPROVED
+    if application.status != ready:
+        raise ValidationError(
+            _("Only an application that is “%(ready)s” can be admitted; this one is “%(status)s”.")
+            % {"ready": ready.label, "status": Status(application.status).label},
+            code="not_ready_for_admission",
+        )
     record, errors = record_from_application(application)
     if record is None:
         raise ValidationError(errors)
@@ -343,13 +363,14 @@ def application_admit(
     application.membership = membership
     application.decided_at = timezone.now()
     application.save(update_fields=["membership", "decided_at", "updated_at"])
-    term = application.pool.policy.rules.term
+    # The rule that admits: the term (UR 第九条), else admission after notice (GZ 四（四）).
+    clause = rules.term.clause or (rules.public_notice.clause if rules.public_notice else None)
     move(
         application=application,
         to=Status.ADMITTED,
         actor=actor,
         action="application.admitted",
-        clause=term.clause or application.pool.policy.rules.application.clause,
+        clause=clause or rules.application.clause,
         data={"membership": membership.pk, "expert": membership.expert_id},
     )
     notify_applicant(application, event="admitted")

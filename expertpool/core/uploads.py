@@ -140,13 +140,23 @@ def _check_image(data: bytes, kind: str) -> None:
                     _("The image has more than %(limit)s million pixels.") % {"limit": MAX_IMAGE_PIXELS // 1_000_000},
                 )
             image.verify()
-        # verify() leaves the image unusable and skips pixel data; decode it all to catch truncation.
+        # verify() leaves the image unusable and skips pixel data; decode it all to catch
+        # truncation. WeasyPrint sets Pillow's global LOAD_TRUNCATED_IMAGES when imported,
+        # so the end markers are checked as well rather than trusting the decoder alone.
+        if not _has_end_marker(data, kind):
+            raise damaged
         with Image.open(io.BytesIO(data)) as image:
             image.load()
     except UploadRejected:
         raise
     except Exception as exc:  # a decoder may fail on hostile input in any way
         raise damaged from exc
+
+
+def _has_end_marker(data: bytes, kind: str) -> bool:
+    """JPEG ends with EOI (FF D9), PNG with its IEND chunk; trailing padding is tolerated."""
+    tail = data[-1024:]
+    return b"\xff\xd9" in tail if kind == "jpeg" else b"IEND\xaeB`\x82" in tail
 
 
 def reencode_image(checked: CheckedUpload) -> bytes:

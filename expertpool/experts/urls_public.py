@@ -1,3 +1,7 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from expertpool.experts import views_public
+
+urlpatterns = [
+    path("<slug:pool_slug>/directory/", views_public.directory, name="directory"),
+]

@@ -8,7 +8,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import ExifTags, Image, PngImagePlugin
+from PIL import ExifTags, Image, ImageFile, PngImagePlugin
 
 from expertpool.core import uploads
 from expertpool.core.uploads import UploadRejected, inspect_upload, random_storage_name, reencode_image
@@ -155,6 +155,14 @@ def test_truncated_png_is_refused() -> None:
 def test_truncated_jpeg_is_refused() -> None:
     data = jpeg_with_gps_and_rotation()
     assert rejection(data[: len(data) * 2 // 3]).code == "image_damaged"
+
+
+def test_truncated_images_are_refused_even_when_pillow_tolerates_truncation(monkeypatch: pytest.MonkeyPatch) -> None:
+    # WeasyPrint switches this global on when it is imported for printing.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    jpeg, png = jpeg_with_gps_and_rotation(), png_bytes(noise_image())
+    assert rejection(jpeg[: len(jpeg) * 2 // 3]).code == "image_damaged"
+    assert rejection(png[: len(png) * 2 // 3]).code == "image_damaged"
 
 
 def test_image_with_too_many_pixels_is_refused_before_decoding(monkeypatch: pytest.MonkeyPatch) -> None:
