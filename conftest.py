@@ -90,6 +90,12 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """Hashing passwords properly costs a quarter of a second each; tests need no secrecy."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def messages_in_english() -> Iterator[None]:
     """Code outside a request (services, commands) speaks English in tests, so that
     tests compare stable msgids; requests still default to Chinese (LANGUAGE_CODE)."""

@@ -133,6 +133,7 @@ class AttachmentItem:
     files: list[ApplicationAttachment]
     errors: list[str]
     upload_error: str
+    from_applicant: bool
 
 
 def _required_now(definition: AttachmentDef, application: Application) -> bool:
@@ -143,14 +144,14 @@ def _required_now(definition: AttachmentDef, application: Application) -> bool:
 def attachment_items(
     application: Application, *, errors: dict[str, list[str]], upload_errors: dict[str, str]
 ) -> list[AttachmentItem]:
-    """The documents the policy asks the applicant for, with the files uploaded so far."""
+    """The documents the policy asks for, with the files uploaded so far; those that
+    come from someone else (the unit's stamped opinion) are listed without an upload."""
     files: dict[str, list[ApplicationAttachment]] = {}
     for attachment in application.attachments.filter(superseded=False).order_by("uploaded_at", "pk"):
         files.setdefault(attachment.kind, []).append(attachment)
     return [
         attachment_item(application, definition, files.get(definition.code, []), errors, upload_errors)
         for definition in application.pool.policy.rules.attachments
-        if definition.code not in NOT_FROM_APPLICANT
     ]
 
 
@@ -171,6 +172,7 @@ def attachment_item(
         files=files,
         errors=errors.get(f"attachment.{definition.code}", []),
         upload_error=upload_errors.get(definition.code, ""),
+        from_applicant=definition.code not in NOT_FROM_APPLICANT,
     )
 
 

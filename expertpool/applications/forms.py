@@ -330,7 +330,7 @@ class CategoryPanel:
 
 
 def category_panel(policy: Policy, chosen: Iterable[str]) -> CategoryPanel:
-    picked = set(chosen)
+    picked = set(chosen) & {item.code for item in policy.categories.items}
     limit = policy.categories.max_per_expert
     full = limit is not None and len(picked) >= limit
     return CategoryPanel(

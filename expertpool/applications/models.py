@@ -53,7 +53,7 @@ class Application(models.Model):
             # One open application per person and pool; finished ones stay as history.
             models.UniqueConstraint(
                 fields=["pool", "applicant"],
-                condition=~models.Q(status__in=[status.value for status in FINAL]),
+                condition=~models.Q(status__in=sorted(status.value for status in FINAL)),
                 name="application_one_open_per_applicant",
             )
         ]

@@ -192,6 +192,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='application',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['rejected', 'admitted', 'withdrawn']), _negated=True), fields=('pool', 'applicant'), name='application_one_open_per_applicant'),
+            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['admitted', 'rejected', 'withdrawn']), _negated=True), fields=('pool', 'applicant'), name='application_one_open_per_applicant'),
         ),
     ]

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from expertpool.accounts.models import PoolRole, Role, User
+from expertpool.applications.files import application_photo_set
 from expertpool.applications.models import Application, Mode
 from expertpool.applications.notices import notices_close_due, proposed_list_publish
 from expertpool.applications.review import application_give_unit_opinion, application_review
@@ -190,8 +190,11 @@ def make_ready_application(
     application = application_save_draft(
         actor=applicant, application=application, form_data=form_data, id_number=id_number, mobile=mobile
     )
-    # No service sets the photo yet: it is part of the form page, not of the workflow.
-    application.photo.save("photo.png", ContentFile(tiny_png()), save=True)
+    application = application_photo_set(
+        actor=applicant,
+        application=application,
+        file=SimpleUploadedFile("photo.png", tiny_png(), content_type="image/png"),
+    )
     for kind in required_attachment_kinds(application):
         if kind not in skip_attachments:
             application_attachment_add(actor=applicant, application=application, kind=kind, file=pdf_upload())
