@@ -15,17 +15,27 @@ if TYPE_CHECKING:
     AnyUser = User | AnonymousUser
 
 
-def roles_in_pool(user: AnyUser, pool: Pool) -> set[str]:
+def roles_by_pool(user: AnyUser) -> dict[int, set[str]]:
+    """Every role the user holds, by pool id. Cached on the user object: one query
+    per request, however many checks."""
     if not user.is_authenticated:
-        return set()
-    # Cached on the user object: one query per request, however many checks.
+        return {}
     cache: dict[int, set[str]] | None = user.__dict__.get("_pool_roles_cache")
     if cache is None:
         cache = {}
         for pool_id, role in PoolRole.objects.filter(user_id=user.pk).values_list("pool_id", "role"):
             cache.setdefault(pool_id, set()).add(role)
         user.__dict__["_pool_roles_cache"] = cache
-    return cache.get(pool.pk, set())
+    return cache
+
+
+def roles_in_pool(user: AnyUser, pool: Pool) -> set[str]:
+    return roles_by_pool(user).get(pool.pk, set())
+
+
+def holds_role_anywhere(user: AnyUser, roles: Iterable[str]) -> bool:
+    wanted = set(roles)
+    return any(held & wanted for held in roles_by_pool(user).values())
 
 
 def has_any_role(user: AnyUser, pool: Pool, roles: Iterable[str]) -> bool:

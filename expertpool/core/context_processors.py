@@ -1,16 +1,15 @@
 from django.http import HttpRequest
 
-from expertpool.accounts.models import Role
-from expertpool.accounts.permissions import pools_for_user
+from expertpool.accounts.models import STAFF_ROLES, Role
+from expertpool.accounts.permissions import holds_role_anywhere
 
 
 def navigation(request: HttpRequest) -> dict[str, bool]:
     """Which areas the site header offers: the console to pool staff, the unit's pages
-    to nominating units; everyone signed in has their applications."""
+    to nominating units; everyone signed in has their applications. Reads the roles
+    the view's own permission checks have usually loaded already."""
     user = request.user
-    if not user.is_authenticated:
-        return {"nav_console": False, "nav_unit": False}
     return {
-        "nav_console": pools_for_user(user).exists(),
-        "nav_unit": pools_for_user(user, {Role.NOMINATING_UNIT}).exists(),
+        "nav_console": user.is_authenticated and (user.is_superuser or holds_role_anywhere(user, STAFF_ROLES)),
+        "nav_unit": holds_role_anywhere(user, {Role.NOMINATING_UNIT}),
     }

@@ -33,7 +33,7 @@ def test_home_lists_my_applications_and_open_pools(
     application_start(actor=applicant, pool=gz_pool)
     client = client_for(applicant)
     # Session, user, applications (with pools and units), pools (with policies).
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(reverse("applications:home"))
     assert response.status_code == 200
     text = response.text

@@ -313,7 +313,7 @@ def test_industry_code_search_and_picker(
     client.force_login(applicant)
     url = reverse("applications:industry_code_search")
     client.get(url, {"industry_q": "x"})  # the session and user are read once per request
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         by_code = client.get(url, {"industry_q": "32"}, HTTP_HX_REQUEST="true")
     assert "3211" in by_code.text
     assert "铜冶炼" in by_code.text

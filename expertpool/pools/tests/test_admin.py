@@ -186,9 +186,9 @@ def test_pool_list_offers_the_create_page_and_does_not_query_per_pool(
 ) -> None:
     url = reverse("admin:pools_pool_changelist")
     operator_client.get(url)  # warm the session and the content-type cache
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = operator_client.get(url)
     assert reverse(CREATE_URL) in response.content.decode()
     post_policy(operator_client, policy_text(new_policy()))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         operator_client.get(url)
