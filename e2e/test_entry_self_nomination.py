@@ -2,7 +2,6 @@
 is approved in qualification review, goes through the public notice and is admitted
 (GZ 四（一）（三）（四））."""
 
-# ruff: noqa: S101 (plain asserts on the database state the journey leaves behind)
 
 from __future__ import annotations
 
@@ -128,6 +127,7 @@ def publish_proposed_list(page: Page, pool: Pool) -> PublicNotice:
     page.goto(reverse("console:application_list", kwargs={"pool_slug": pool.slug}))
     page.locator(f'a[href="{reverse("console:proposed_list", kwargs={"pool_slug": pool.slug})}"]').click()
     page.locator("form:has(input[name=title]) button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/notices/\d+/$"))
     notice = PublicNotice.objects.get(pool=pool)
     expect(page).to_have_url(reverse("console:notice_detail", args=[pool.slug, notice.pk]))
     return notice
@@ -180,9 +180,10 @@ def test_self_nomination_from_sign_up_to_admission_after_public_notice(
 
     read_public_notice(new_page(), gz_pool, notice)
 
-    # A week passes. The server's clock moves to the morning after the notice's last
-    # day and the scheduler's own task runs, as it would then: the notice, its dates
-    # and the application stay exactly as the browser left them.
+    # A week passes. Back-dating the notice or editing its end date would falsify what
+    # the browser published; instead the server's clock moves to the morning after the
+    # notice's last day and the scheduler's own task (what run_scheduler enqueues) runs
+    # as it would then, on the notice and application exactly as the browser left them.
     after = notice.ends_on + datetime.timedelta(days=1)
     time_machine.move_to(datetime.datetime(after.year, after.month, after.day, 9, tzinfo=SHANGHAI))
     assert admit_due_applications.enqueue().return_value == [application.pk]

@@ -9,7 +9,6 @@ unit reviews it, uploads its stamped scan and recommends it; the application goe
 to qualification review.
 """
 
-# ruff: noqa: S101 (plain asserts on the database state the journey leaves behind)
 
 from __future__ import annotations
 
