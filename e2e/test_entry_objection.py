@@ -1,7 +1,6 @@
 """Journey (c): during the GZ pool's public notice someone objects to a proposed expert;
 a reviewer upholds the objection and the application is rejected (GZ 四（四））."""
 
-
 from __future__ import annotations
 
 import re

@@ -2,7 +2,6 @@
 is approved in qualification review, goes through the public notice and is admitted
 (GZ 四（一）（三）（四））."""
 
-
 from __future__ import annotations
 
 import datetime

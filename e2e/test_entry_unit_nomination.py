@@ -9,7 +9,6 @@ unit reviews it, uploads its stamped scan and recommends it; the application goe
 to qualification review.
 """
 
-
 from __future__ import annotations
 
 import datetime
