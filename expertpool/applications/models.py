@@ -9,7 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from expertpool.applications.states import FINAL, Status
-from expertpool.experts.models import id_number_digest, random_upload_path
+from expertpool.core.models import StoredDocument, random_upload_path
+from expertpool.experts.models import id_number_digest
 
 
 class Mode(models.TextChoices):
@@ -102,18 +103,10 @@ class StatusChange(models.Model):
         return f"{self.application_id}: {self.from_status} → {self.to_status}"
 
 
-class ApplicationAttachment(models.Model):
-    """A document the policy asks for, checked by content and stored under a random name."""
+class ApplicationAttachment(StoredDocument):
+    """A document the policy asks for, attached to an application."""
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="attachments")
-    kind = models.CharField(_("kind"), max_length=50)
-    file = models.FileField(upload_to=random_upload_path)
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     # A replaced file stays, superseded, so the history of what was submitted is kept.
     superseded = models.BooleanField(default=False)
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import uuid
-from pathlib import PurePosixPath
 from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from expertpool.core.models import StoredDocument, random_upload_path
 from expertpool.pools.policy import Degree, Distinction, TitleLevel
 
 
@@ -19,12 +18,6 @@ def id_number_digest(id_number: str) -> str:
     """A keyed hash of the ID number: a unique index that survives encryption at rest."""
     key = settings.PERSONAL_DATA_INDEX_KEY.encode()
     return hmac.new(key, id_number.upper().encode(), hashlib.sha256).hexdigest()
-
-
-def random_upload_path(_instance: object, filename: str) -> str:
-    """Files are stored under random names; the original name is kept in a column."""
-    suffix = PurePosixPath(filename).suffix.lower()[:8]
-    return f"private/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}{suffix}"
 
 
 class Gender(models.TextChoices):
@@ -297,19 +290,11 @@ class Membership(models.Model):
         return f"{self.expert} @ {self.pool}"
 
 
-class Attachment(models.Model):
-    """A supporting document. Served only through a view that checks permission."""
+class Attachment(StoredDocument):
+    """A supporting document of a registered expert."""
 
     expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="attachments")
     pool = models.ForeignKey("pools.Pool", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(_("kind"), max_length=50)
-    file = models.FileField(upload_to=random_upload_path)
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
 
     objects: ClassVar[models.Manager[Attachment]]
 
