@@ -14,7 +14,7 @@ from types import FrameType
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django_tasks import TaskResultStatus
 from django_tasks.base import Task
 
@@ -36,7 +36,7 @@ def positive_seconds(value: str) -> int:
 def run_due_work() -> bool:
     """Enqueue each task and log what became of it; one failure does not stop the
     others, nor the scheduler. True if nothing failed."""
-    close_old_connections()  # a long-lived process must not keep a dropped connection
+    _refresh_connections()
     ok = True
     for due in DUE_WORK:
         try:
@@ -54,8 +54,15 @@ def run_due_work() -> bool:
             logger.info("%s done: %s", due.name, result.return_value)
         else:
             logger.info("%s enqueued as %s", due.name, result.id)
-    close_old_connections()
+    _refresh_connections()
     return ok
+
+
+def _refresh_connections() -> None:
+    """A long-lived process must not keep a dropped connection; but inside a
+    transaction (a caller's, or a test's) the connection is in use and must stay."""
+    if not connection.in_atomic_block:
+        close_old_connections()
 
 
 class Command(BaseCommand):
