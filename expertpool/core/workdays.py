@@ -3,17 +3,24 @@
 A working day (工作日) is a Monday to Friday that is not a public holiday, or a
 weekend day that the State Council's holiday schedule makes a working day
 (调休上班). Holiday data comes from the ``chinesecalendar`` package, which only
-knows the years whose schedule has been published; for any other year we raise
-``WorkdayCalendarError`` rather than guess, because a wrong end date would let an
-objection deadline pass unnoticed.
+knows the years whose schedule had been published when it was released. A year it
+does not know yet can be filled in from ``data/holiday_schedules.yaml`` (the
+State Council publishes next year's schedule around November). For a year known to
+neither we raise ``WorkdayCalendarError`` rather than guess, because a wrong end
+date would let an objection deadline pass unnoticed.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
+from pathlib import Path
 
 import chinese_calendar
+import yaml
 from django.utils.translation import gettext as _
+
+SCHEDULES_FILE = Path(__file__).resolve().parent / "data" / "holiday_schedules.yaml"
 
 
 class WorkdayCalendarError(Exception):
@@ -24,10 +31,21 @@ class WorkdayCalendarError(Exception):
         super().__init__(
             _(
                 "The official holiday schedule for %(year)s is not known yet, so working days in %(year)s "
-                "cannot be counted. Update the chinesecalendar package."
+                "cannot be counted. Update the chinesecalendar package, or add the schedule to "
+                "core/data/holiday_schedules.yaml."
             )
             % {"year": year}
         )
+
+
+@functools.cache
+def supplementary_schedules() -> dict[int, tuple[frozenset[datetime.date], frozenset[datetime.date]]]:
+    """Year → (holidays, make-up working days) from the operator-maintained file."""
+    data = yaml.safe_load(SCHEDULES_FILE.read_text(encoding="utf-8")) or {}
+    return {
+        int(year): (frozenset(entry.get("holidays") or ()), frozenset(entry.get("workdays") or ()))
+        for year, entry in data.items()
+    }
 
 
 def is_working_day(day: datetime.date) -> bool:
@@ -35,7 +53,11 @@ def is_working_day(day: datetime.date) -> bool:
     try:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError as exc:
-        raise WorkdayCalendarError(day.year) from exc
+        schedule = supplementary_schedules().get(day.year)
+        if schedule is None:
+            raise WorkdayCalendarError(day.year) from exc
+        holidays, workdays = schedule
+        return day in workdays or (day.weekday() < 5 and day not in holidays)
 
 
 def add_working_days(start: datetime.date, days: int) -> datetime.date:

@@ -8,10 +8,12 @@ Expected dates come from the State Council's published schedules (国务院办�
 
 from __future__ import annotations
 
+import datetime
 from datetime import date
 
 import pytest
 
+from expertpool.core import workdays
 from expertpool.core.workdays import (
     WorkdayCalendarError,
     add_working_days,
@@ -80,3 +82,25 @@ def test_unknown_year_raises_a_clear_error_naming_the_year() -> None:
     assert excinfo.value.year == 2100
     with pytest.raises(WorkdayCalendarError, match="1990"):
         is_working_day(date(1990, 5, 1))
+
+
+def test_a_year_the_package_does_not_know_is_read_from_the_supplementary_schedule(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # As an operator would add 2100 once its schedule is published: a holiday on a
+    # Friday and a make-up working Sunday.
+    holiday, make_up_sunday = datetime.date(2100, 1, 8), datetime.date(2100, 1, 10)
+    workdays.supplementary_schedules.cache_clear()
+    monkeypatch.setattr(
+        workdays, "supplementary_schedules", lambda: {2100: (frozenset({holiday}), frozenset({make_up_sunday}))}
+    )
+
+    assert not workdays.is_working_day(holiday)
+    assert workdays.is_working_day(make_up_sunday)
+    # Published Wednesday 6 Jan: Thu 7, (Fri 8 off), Sun 10, Mon 11.
+    assert workdays.add_working_days(datetime.date(2100, 1, 6), 3) == datetime.date(2100, 1, 11)
+
+
+def test_the_shipped_supplementary_schedule_is_readable() -> None:
+    workdays.supplementary_schedules.cache_clear()
+    assert isinstance(workdays.supplementary_schedules(), dict)
