@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "expertpool.experts",
     "expertpool.eligibility",
     "expertpool.applications",
+    "expertpool.activities",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,461 @@
+"""Who may be drawn for an activity: the candidates, the exclusions and the counts.
+
+Pure reads, set-based: the whole report takes a fixed number of queries whatever
+the pool's size (one per kind of data, fetched with ``values_list``), and the
+recusal rules run in Python over dicts. See docs/activities.md, "Who may be drawn".
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from expertpool.accounts.models import STAFF_ROLES, PoolRole, Role
+from expertpool.activities.models import Activity, ActivityParty, CategoryNeed, DeclaredConflict
+from expertpool.draws import algorithm
+from expertpool.experts.models import EmploymentStatus, Membership, MembershipStatus, WorkHistory
+from expertpool.organisations.models import normalise_name
+from expertpool.pools.models import Pool
+from expertpool.pools.policy import RecusalRule
+
+EMPLOYER_RULES = {"employer_is_subject": "subject", "employer_is_consultant": "consultant"}
+# Rules that need recorded panels (a later slice): listed, never silently skipped.
+SERVED_RECENTLY = "served_subject_recently"
+OVERLAPPING = "confirmed_for_overlapping_activity"
+LABEL_LENGTH = 16
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    expert_id: int
+    rule: str
+    clause: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class ReviewNote:
+    """Something a person must check, e.g. a conflict with a person, which no data can match."""
+
+    expert_id: int
+    rule: str
+    clause: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class NotChecked:
+    rule: str
+    clause: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class CandidateRow:
+    expert_id: int
+    categories: tuple[str, ...]  # the needed categories held, in the need order
+    employer_key: str | None
+
+
+@dataclass(frozen=True)
+class NeedShortfall:
+    category: str
+    needed: int
+    available: int
+
+    @property
+    def missing(self) -> int:
+        return max(0, self.needed - self.available)
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    needed: int
+    available: int
+    categories: tuple[NeedShortfall, ...]
+    messages: tuple[str, ...]
+
+    @property
+    def missing(self) -> int:
+        return max(0, self.needed - self.available)
+
+
+@dataclass(frozen=True)
+class CandidateReport:
+    counts: tuple[tuple[str, int], ...]
+    exclusions: tuple[Exclusion, ...]
+    needs_review: tuple[ReviewNote, ...]
+    not_yet_checked: tuple[NotChecked, ...]
+    candidates: tuple[CandidateRow, ...]
+    shortfall: Shortfall | None  # None: enough remain; otherwise the draw draws nothing
+
+
+@dataclass(frozen=True)
+class _Need:
+    category_id: int
+    code: str
+    name: str
+    count: int
+
+
+@dataclass
+class _Member:
+    expert_id: int
+    employer_uscc: str | None
+    employer_name: str | None  # normalised
+    retired: bool
+    user_id: int | None
+    category_ids: set[int]
+
+
+@dataclass(frozen=True)
+class _Party:
+    role: str
+    uscc: str | None
+    normalised: str
+    name: str
+
+
+class _Parties:
+    """Match an organisation to a party: by USCC where both have one, else by normalised name."""
+
+    def __init__(self, parties: Iterable[_Party]) -> None:
+        self.by_uscc: dict[str, _Party] = {}
+        self.by_name: dict[str, _Party] = {}
+        self.uncoded_by_name: dict[str, _Party] = {}
+        for party in parties:
+            self.by_name.setdefault(party.normalised, party)
+            if party.uscc:
+                self.by_uscc.setdefault(party.uscc, party)
+            else:
+                self.uncoded_by_name.setdefault(party.normalised, party)
+
+    def match(self, uscc: str | None, normalised: str | None) -> _Party | None:
+        if uscc:
+            found = self.by_uscc.get(uscc)
+            return found or (self.uncoded_by_name.get(normalised) if normalised else None)
+        return self.by_name.get(normalised) if normalised else None
+
+    def __bool__(self) -> bool:
+        return bool(self.by_name)
+
+
+@dataclass(frozen=True)
+class _Context:
+    pool: Pool
+    activity: Activity
+    on_date: datetime.date
+    members: dict[int, _Member]
+    parties: list[_Party]
+
+
+def candidate_report(*, activity: Activity, on_date: datetime.date | None = None) -> CandidateReport:
+    """Who may be drawn for ``activity`` on ``on_date`` (today by default), and why others may not.
+
+    Starts from the pool's active members in the needed categories, then applies
+    one filter per recusal rule of the policy, in the policy's order; an expert
+    is excluded once, by the first rule that applies. Writes nothing.
+    """
+    pool = Pool.objects.select_related("policy").get(pk=activity.pool_id)
+    needs = _needs(activity)
+    context = _Context(
+        pool=pool,
+        activity=activity,
+        on_date=on_date or timezone.localdate(),
+        members=_members(pool.pk, needs),
+        parties=_parties(activity),
+    )
+    remaining = set(context.members)
+    counts: list[tuple[str, int]] = [(_("active members in the needed categories"), len(remaining))]
+    exclusions: list[Exclusion] = []
+    notes: list[ReviewNote] = []
+    not_checked = [_overlap_not_checked()]
+    for rule in pool.policy.rules.recusal:
+        if rule.kind == SERVED_RECENTLY:
+            not_checked.append(_served_not_checked(rule))
+            continue
+        if rule.kind not in EMPLOYER_RULES and rule.kind not in ("declared_conflict", "pool_staff"):
+            continue  # one_per_employer is a panel constraint of the draw walk
+        excluded = _apply(rule, context, remaining, notes)
+        exclusions += excluded
+        remaining -= {e.expert_id for e in excluded}
+        counts.append((_("after %(rule)s (%(clause)s)") % {"rule": rule.kind, "clause": rule.clause}, len(remaining)))
+    candidates = tuple(_candidate(context.members[expert_id], needs) for expert_id in sorted(remaining))
+    return CandidateReport(
+        counts=tuple(counts),
+        exclusions=tuple(exclusions),
+        needs_review=tuple(n for n in notes if n.expert_id in remaining),
+        not_yet_checked=tuple(not_checked),
+        candidates=candidates,
+        shortfall=_shortfall(activity.panel_size, needs, candidates),
+    )
+
+
+def algorithm_candidates(report: CandidateReport, *, label_key: bytes) -> list[algorithm.Candidate]:
+    """The report's candidates as the draw algorithm sees them, under pseudonymous labels."""
+    return [
+        algorithm.Candidate(
+            label=candidate_label(expert_id=row.expert_id, label_key=label_key),
+            weight=1,
+            categories=row.categories,
+            employer_key=row.employer_key,
+        )
+        for row in report.candidates
+    ]
+
+
+def candidate_label(*, expert_id: int, label_key: bytes) -> str:
+    """First 16 hex digits of HMAC-SHA256(label_key, decimal expert id): stable, reveals nothing."""
+    digest = hmac.new(label_key, str(expert_id).encode("ascii"), hashlib.sha256).hexdigest()
+    return digest[:LABEL_LENGTH]
+
+
+# --- fetching (one query each) ------------------------------------------------------
+
+
+def _needs(activity: Activity) -> list[_Need]:
+    rows = (
+        CategoryNeed.objects.filter(activity_id=activity.pk)
+        .order_by("position", "pk")
+        .values_list("category_id", "category__code", "category__name", "count")
+    )
+    return [_Need(category_id=c, code=code, name=name, count=count) for c, code, name, count in rows]
+
+
+def _members(pool_id: int, needs: list[_Need]) -> dict[int, _Member]:
+    fields = ("expert__employer__uscc", "expert__employer__normalised_name", "expert__employment_status")
+    members: dict[int, _Member] = {}
+    active = Membership.objects.filter(pool_id=pool_id, status=MembershipStatus.ACTIVE)
+    if not needs:
+        for expert_id, uscc, name, status, user_id in active.values_list("expert_id", *fields, "expert__user_id"):
+            members[expert_id] = _Member(expert_id, uscc, name, status == EmploymentStatus.RETIRED, user_id, set())
+        return members
+    # One row per (member, needed category held): the join through the category table.
+    held = Membership.categories.through.objects.filter(
+        membership__pool_id=pool_id,
+        membership__status=MembershipStatus.ACTIVE,
+        category_id__in=[need.category_id for need in needs],
+    ).values_list(
+        "membership__expert_id",
+        "category_id",
+        *(f"membership__{f}" for f in fields),
+        "membership__expert__user_id",
+    )
+    for expert_id, category_id, uscc, name, status, user_id in held:
+        member = members.get(expert_id)
+        if member is None:
+            retired = status == EmploymentStatus.RETIRED
+            member = members[expert_id] = _Member(expert_id, uscc, name, retired, user_id, set())
+        member.category_ids.add(category_id)
+    return members
+
+
+def _parties(activity: Activity) -> list[_Party]:
+    rows = ActivityParty.objects.filter(activity_id=activity.pk).values_list(
+        "role", "organisation__uscc", "organisation__normalised_name", "organisation__name"
+    )
+    return [_Party(role=role, uscc=uscc, normalised=normalised, name=name) for role, uscc, normalised, name in rows]
+
+
+# --- filters ------------------------------------------------------------------------
+
+
+def _apply(rule: RecusalRule, context: _Context, remaining: set[int], notes: list[ReviewNote]) -> list[Exclusion]:
+    if rule.kind in EMPLOYER_RULES:
+        return _employer_filter(rule, context, remaining)
+    if rule.kind == "declared_conflict":
+        return _conflict_filter(rule, context, remaining, notes)
+    return _staff_filter(rule, context, remaining)
+
+
+def _employer_filter(rule: RecusalRule, context: _Context, remaining: set[int]) -> list[Exclusion]:
+    role = EMPLOYER_RULES[rule.kind]
+    parties = _Parties(p for p in context.parties if p.role == role)
+    if not parties:
+        return []
+    role_label = str(ActivityParty.Role(role).label)
+    found: dict[int, str] = {}
+    for expert_id in remaining:
+        member = context.members[expert_id]
+        party = parties.match(member.employer_uscc, member.employer_name)
+        if party is not None:
+            found[expert_id] = _("current employer %(organisation)s is the activity's %(role)s") % {
+                "organisation": party.name,
+                "role": role_label,
+            }
+    if rule.lookback_years is not None:
+        cutoff = years_before(context.activity.starts_at, rule.lookback_years)
+        for expert_id, detail in _past_employers(context, parties, remaining - found.keys(), cutoff, rule):
+            found.setdefault(expert_id, detail)
+    return [Exclusion(expert_id, rule.kind, rule.clause, found[expert_id]) for expert_id in sorted(found)]
+
+
+def _past_employers(
+    context: _Context, parties: _Parties, remaining: set[int], cutoff: datetime.date, rule: RecusalRule
+) -> Iterable[tuple[int, str]]:
+    """Work-history rows naming a party, ended on or after ``cutoff`` or open-ended."""
+    rows = (
+        WorkHistory.objects.filter(
+            expert__memberships__pool_id=context.pool.pk, expert__memberships__status=MembershipStatus.ACTIVE
+        )
+        .filter(Q(end_month__isnull=True) | Q(end_month__gte=cutoff))
+        .values_list("expert_id", "employer_name", "end_month")
+    )
+    for expert_id, employer_name, end_month in rows:
+        if expert_id not in remaining:
+            continue
+        member = context.members[expert_id]
+        normalised = _normalised(employer_name)
+        # The current employer, when coded, was already decided by its USCC above.
+        if member.employer_uscc and normalised == member.employer_name:
+            continue
+        party = parties.by_name.get(normalised)
+        if party is None:
+            continue
+        if end_month is None:
+            yield expert_id, _("works at %(organisation)s (work history with no end)") % {"organisation": party.name}
+        else:
+            yield (
+                expert_id,
+                _("worked at %(organisation)s until %(end)s, within %(years)s years of the activity")
+                % {"organisation": party.name, "end": end_month.isoformat(), "years": rule.lookback_years},
+            )
+
+
+def _conflict_filter(
+    rule: RecusalRule, context: _Context, remaining: set[int], notes: list[ReviewNote]
+) -> list[Exclusion]:
+    parties = _Parties(context.parties)
+    rows = (
+        DeclaredConflict.objects.filter(
+            expert__memberships__pool_id=context.pool.pk, expert__memberships__status=MembershipStatus.ACTIVE
+        )
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=context.on_date))
+        .order_by("pk")
+        .values_list(*_CONFLICT_FIELDS)
+    )
+    found: dict[int, str] = {}
+    for expert_id, organisation_id, uscc, normalised, person, relation in rows:
+        if expert_id not in remaining:
+            continue
+        if organisation_id is None:
+            detail = _("declared a conflict with a person, %(person)s (%(relation)s): check it by hand")
+            notes.append(
+                ReviewNote(expert_id, rule.kind, rule.clause, detail % {"person": person, "relation": relation})
+            )
+            continue
+        party = parties.match(uscc, normalised)
+        if party is not None and expert_id not in found:
+            found[expert_id] = _("declared a conflict with %(organisation)s (%(relation)s)") % {
+                "organisation": party.name,
+                "relation": relation,
+            }
+    return [Exclusion(expert_id, rule.kind, rule.clause, found[expert_id]) for expert_id in sorted(found)]
+
+
+_CONFLICT_FIELDS = (
+    "expert_id",
+    "organisation_id",
+    "organisation__uscc",
+    "organisation__normalised_name",
+    "person_name",
+    "relation",
+)
+
+
+def _staff_filter(rule: RecusalRule, context: _Context, remaining: set[int]) -> list[Exclusion]:
+    roles: dict[int, str] = {}
+    staff = PoolRole.objects.filter(pool_id=context.pool.pk, role__in=STAFF_ROLES).order_by("pk")
+    for staff_user, role in staff.values_list("user_id", "role"):
+        roles.setdefault(staff_user, role)
+    excluded = []
+    for expert_id in sorted(remaining):
+        user_id = context.members[expert_id].user_id
+        if user_id in roles:
+            detail = _("holds the %(role)s role in this pool") % {"role": str(Role(roles[user_id]).label)}
+            excluded.append(Exclusion(expert_id, rule.kind, rule.clause, detail))
+    return excluded
+
+
+def _served_not_checked(rule: RecusalRule) -> NotChecked:
+    return NotChecked(
+        rule.kind,
+        rule.clause,
+        _("needs recorded panels, which are not kept yet: not checked"),
+    )
+
+
+def _overlap_not_checked() -> NotChecked:
+    return NotChecked(
+        OVERLAPPING,
+        "",
+        _("already confirmed for an overlapping activity needs recorded panels, which are not kept yet: not checked"),
+    )
+
+
+# --- result -------------------------------------------------------------------------
+
+
+def _candidate(member: _Member, needs: list[_Need]) -> CandidateRow:
+    categories = tuple(need.code for need in needs if need.category_id in member.category_ids)
+    return CandidateRow(member.expert_id, categories, _employer_key(member))
+
+
+def _employer_key(member: _Member) -> str | None:
+    """USCC if known, else the normalised name; None for retirees and the unemployed (docs/draw.md §3)."""
+    if member.retired:
+        return None
+    return member.employer_uscc or member.employer_name or None
+
+
+def _shortfall(panel_size: int, needs: list[_Need], candidates: tuple[CandidateRow, ...]) -> Shortfall | None:
+    holders: defaultdict[str, int] = defaultdict(int)
+    for row in candidates:
+        for code in row.categories:
+            holders[code] += 1
+    short = tuple(
+        NeedShortfall(need.code, need.count, holders[need.code]) for need in needs if holders[need.code] < need.count
+    )
+    if len(candidates) >= panel_size and not short:
+        return None
+    messages = [
+        _("Category %(category)s needs %(needed)s experts; only %(available)s remain after recusal.")
+        % {
+            "category": next(n.name for n in needs if n.code == s.category),
+            "needed": s.needed,
+            "available": s.available,
+        }
+        for s in short
+    ]
+    if len(candidates) < panel_size:
+        messages.insert(
+            0,
+            _("The panel needs %(needed)s experts; only %(available)s remain after recusal.")
+            % {"needed": panel_size, "available": len(candidates)},
+        )
+    messages.append(_("Too few experts remain: nothing will be drawn."))
+    return Shortfall(panel_size, len(candidates), short, tuple(messages))
+
+
+def years_before(moment: datetime.datetime, years: int) -> datetime.date:
+    """The local date ``years`` calendar years before ``moment`` (29 February becomes 28 February)."""
+    day = timezone.localdate(moment)
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+@lru_cache(maxsize=65536)
+def _normalised(name: str) -> str:
+    # Employer names repeat across a pool: normalise each distinct one once.
+    return normalise_name(name)
