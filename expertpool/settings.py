@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "expertpool.eligibility",
     "expertpool.applications",
     "expertpool.activities",
+    "expertpool.draws",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("", include("expertpool.eligibility.api_urls")),
     path("", include("expertpool.industries.api_urls")),
     path("", include("expertpool.accounts.api_urls")),
+    path("", include("expertpool.draws.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file: the CSP forbids inline scripts.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

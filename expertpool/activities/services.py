@@ -276,6 +276,18 @@ def activity_approve_panel_size(*, actor: User, activity: Activity) -> Activity:
     return activity
 
 
+def activity_mark_drawn(*, actor: User, activity: Activity) -> Activity:
+    """A revealed draw filled the panel: the activity has its experts drawn. Called by
+    the draw service inside its transaction. Audit code: ``activity.drawn``."""
+    if activity.status not in {Activity.Status.REQUESTED, Activity.Status.DRAWN}:
+        raise ValidationError(_("Experts can no longer be drawn for this activity."), code="activity_closed")
+    if activity.status != Activity.Status.DRAWN:
+        activity.status = Activity.Status.DRAWN
+        activity.save(update_fields=["status"])
+        audit_log(actor=actor, action="activity.drawn", target=activity, pool=activity.pool)
+    return activity
+
+
 def _expert_pools(expert: Expert) -> list[Pool]:
     memberships = Membership.objects.filter(expert=expert).select_related("pool__policy").order_by("pool_id")
     return [membership.pool for membership in memberships]

@@ -1,0 +1,117 @@
+"""Stored draws: a commitment, then its reveal, each an immutable row (docs/draw.md).
+
+A draw has two moments, so it is two rows rather than one row changed later:
+``Draw`` is written when the inputs are committed, ``DrawReveal`` when the
+randomness is known. Neither is ever changed or deleted; a re-draw is a new
+``Draw`` chained to the earlier one by ``previous`` with its reason.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImmutableError(Exception):
+    """Raised on any attempt to change or delete a stored draw."""
+
+
+class ImmutableQuerySet(models.QuerySet[Any]):
+    """Bulk updates and deletes bypass ``save()`` and ``delete()``: refuse them too."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise ImmutableError("Draw records cannot be changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ImmutableError("Draw records cannot be deleted.")
+
+
+class ImmutableModel(models.Model):
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ImmutableError("Draw records cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ImmutableError("Draw records cannot be deleted.")
+
+
+class Draw(ImmutableModel):
+    """The commitment: everything fixed before the randomness exists."""
+
+    pool = models.ForeignKey("pools.Pool", on_delete=models.PROTECT, related_name="+")
+    activity = models.ForeignKey("activities.Activity", on_delete=models.PROTECT, related_name="draws")
+    # One re-draw per draw at most: the chain never forks.
+    previous = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="redraw", verbose_name=_("previous draw")
+    )
+    reason = models.TextField(_("reason for the re-draw"), blank=True)
+    commitment = models.JSONField(_("commitment"))
+    commitment_hash = models.CharField(_("commitment hash"), max_length=64, unique=True)
+    committed_at = models.DateTimeField(_("committed at"))
+    committed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Sealed until the reveal: never exported, shown or audited before it.
+    server_secret = models.CharField(max_length=64, editable=False)
+    # The counts at each filter of the candidate report, for the draw sheet.
+    filter_counts = models.JSONField(default=list)
+
+    objects: ClassVar[models.Manager[Draw]] = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-committed_at", "-pk"]
+        verbose_name = _("draw")
+        verbose_name_plural = _("draws")
+
+    def __str__(self) -> str:
+        return f"{self.activity_id} · {self.commitment_hash[:12]}"
+
+
+class DrawReveal(ImmutableModel):
+    """The revealed randomness, the seed and the result of a committed draw."""
+
+    draw = models.OneToOneField(Draw, on_delete=models.PROTECT, related_name="reveal")
+    # {"public": [[...]], "supervisor": [[...]], "values": [[...]]}: values in the groups' order.
+    randomness = models.JSONField(_("randomness"))
+    seed = models.CharField(_("seed"), max_length=64)
+    result = models.JSONField(_("result"))
+    revealed_at = models.DateTimeField(_("revealed at"))
+    revealed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects: ClassVar[models.Manager[DrawReveal]] = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("draw reveal")
+        verbose_name_plural = _("draw reveals")
+
+    def __str__(self) -> str:
+        return f"{self.draw_id} · {self.seed[:12]}"
+
+
+class DrawLabel(ImmutableModel):
+    """The sealed label → expert table of one draw (candidates and excluded experts)."""
+
+    draw = models.ForeignKey(Draw, on_delete=models.PROTECT, related_name="labels")
+    label = models.CharField(max_length=64)
+    expert = models.ForeignKey("experts.Expert", on_delete=models.PROTECT, related_name="+")
+
+    objects: ClassVar[models.Manager[DrawLabel]] = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["draw", "label"], name="draw_label_unique"),
+            models.UniqueConstraint(fields=["draw", "expert"], name="draw_label_expert_unique"),
+        ]
+        verbose_name = _("draw label")
+        verbose_name_plural = _("draw labels")
+
+    def __str__(self) -> str:
+        return self.label

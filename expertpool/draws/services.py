@@ -1,0 +1,290 @@
+"""Committing and revealing draws; the only writers of the draws app's models (docs/draw.md)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from expertpool.accounts.models import Role
+from expertpool.accounts.permissions import has_any_role, roles_in_pool
+from expertpool.activities.candidates import CandidateReport, algorithm_candidates, candidate_label, candidate_report
+from expertpool.activities.models import Activity, CategoryNeed
+from expertpool.activities.services import activity_mark_drawn, activity_panel_size_ok
+from expertpool.audit.services import audit_log
+from expertpool.draws import algorithm
+from expertpool.draws.models import Draw, DrawLabel, DrawReveal
+
+if TYPE_CHECKING:
+    from expertpool.accounts.models import User
+    from expertpool.pools.models import Pool
+
+# The usual sources (docs/draw.md §4): 双色球 red and blue balls, then the supervisor's six digits.
+DEFAULT_GROUPS = (
+    algorithm.RandomnessGroup("双色球红球", "public", 6, 1, 33, distinct=True, ordered=False),
+    algorithm.RandomnessGroup("双色球蓝球", "public", 1, 1, 16, distinct=True, ordered=False),
+    algorithm.RandomnessGroup("监督人输入", "supervisor", 1, 0, 999999, distinct=False, ordered=True),
+)
+DRAWABLE = (Activity.Status.REQUESTED, Activity.Status.DRAWN)
+
+
+def _require_admin(actor: User, pool: Pool) -> None:
+    if not has_any_role(actor, pool, {Role.POOL_ADMIN}):
+        raise PermissionDenied(_("Only the pool's admins may run a draw."))
+
+
+def _check_chain(activity: Activity, previous: Draw | None, reason: str) -> None:
+    latest = Draw.objects.filter(activity_id=activity.pk).order_by("-pk").first()
+    if previous is None and latest is not None:
+        raise ValidationError(
+            {"previous": [_("This activity has a draw already: a re-draw is chained to the latest one.")]}
+        )
+    if previous is not None and (latest is None or previous.pk != latest.pk):
+        raise ValidationError({"previous": [_("A re-draw is chained to the activity's latest draw.")]})
+    if previous is not None and not reason:
+        raise ValidationError({"reason": [_("A re-draw needs its reason.")]})
+    if previous is None and reason:
+        raise ValidationError({"reason": [_("A reason is given only for a re-draw.")]})
+
+
+def _check_supervisor(pool: Pool, supervisor: User | None) -> None:
+    if supervisor is not None and Role.SUPERVISOR not in roles_in_pool(supervisor, pool):
+        raise ValidationError({"supervisor": [_("The supervisor must hold the supervisor role in the pool.")]})
+
+
+def _shortfall_error(report: CandidateReport) -> ValidationError:
+    counts = "; ".join(f"{name}: {count}" for name, count in report.counts)
+    messages = report.shortfall.messages if report.shortfall is not None else ()
+    return ValidationError({"candidates": [*messages, _("Counts at each filter: %(counts)s.") % {"counts": counts}]})
+
+
+def _employer_pseudonym(key: str, label_key: bytes) -> str:
+    # The report's keys are USCCs or names; the record must show neither (docs/draw.md §3).
+    return "E" + hmac.new(label_key, b"employer:" + key.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+
+
+def _frozen(report: CandidateReport, label_key: bytes) -> tuple[list[algorithm.Candidate], dict[str, int]]:
+    candidates = []
+    experts: dict[str, int] = {}
+    for row, candidate in zip(report.candidates, algorithm_candidates(report, label_key=label_key), strict=True):
+        key = candidate.employer_key
+        pseudonym = None if key is None else _employer_pseudonym(key, label_key)
+        candidates.append(algorithm.Candidate(candidate.label, candidate.weight, candidate.categories, pseudonym))
+        experts[candidate.label] = row.expert_id
+    return candidates, experts
+
+
+@transaction.atomic
+def draw_commit(
+    *,
+    actor: User,
+    activity: Activity,
+    randomness_source: str,
+    groups: Sequence[algorithm.RandomnessGroup] = DEFAULT_GROUPS,
+    supervisor: User | None = None,
+    previous: Draw | None = None,
+    reason: str = "",
+) -> Draw:
+    """Freeze the candidates, exclusions, panel rule and named randomness of a draw (docs/draw.md §3).
+
+    Pool admins only (``PermissionDenied``). Raises ``ValidationError`` by field,
+    storing nothing, when the panel size is outside the rule and not approved,
+    the activity is not open for a draw, the chain is broken (a second draw must
+    name the latest as ``previous``, with a reason), the supervisor holds no
+    supervisor role in the pool, the source is not named, or too few candidates
+    remain (the message gives the counts at each filter). Labels come from a
+    fresh key per draw, which is not kept. Audit code: ``draw.committed``.
+    """
+    pool = activity.pool
+    _require_admin(actor, pool)
+    locked = Activity.objects.select_for_update().get(pk=activity.pk)
+    if locked.status not in DRAWABLE:
+        raise ValidationError({"activity": [_("Experts are drawn only for an activity not yet staffed.")]})
+    locked.pool = pool
+    if not activity_panel_size_ok(locked):
+        raise ValidationError({"panel_size": [_("The panel size is outside the rule and not approved yet.")]})
+    reason = reason.strip()
+    _check_chain(locked, previous, reason)
+    _check_supervisor(pool, supervisor)
+    if not randomness_source.strip():
+        raise ValidationError({"randomness_source": [_("Name the source of the randomness.")]})
+    report = candidate_report(activity=locked)
+    if report.shortfall is not None:
+        raise _shortfall_error(report)
+    label_key = secrets.token_bytes(32)
+    candidates, experts = _frozen(report, label_key)
+    excluded = {e.expert_id: candidate_label(expert_id=e.expert_id, label_key=label_key) for e in report.exclusions}
+    secret = algorithm.new_server_secret()
+    now = timezone.now()
+    rules = pool.policy.rules
+    needs = list(
+        CategoryNeed.objects.filter(activity_id=locked.pk)
+        .order_by("position", "pk")
+        .values_list("category__code", "count")
+    )
+    _check_needs(locked, needs)
+    try:
+        commitment = algorithm.commit(
+            pool=pool.slug,
+            activity=f"A-{locked.pk}",
+            committed_at=timezone.localtime(now).isoformat(timespec="seconds"),
+            candidates=candidates,
+            exclusions=[algorithm.Exclusion(excluded[e.expert_id], e.rule, e.clause) for e in report.exclusions],
+            panel=_panel_rule(locked, needs),
+            randomness=algorithm.RandomnessInputs(randomness_source.strip(), tuple(groups)),
+            server_commitment=algorithm.server_commitment_of(secret),
+            previous=None if previous is None else algorithm.Previous(previous.commitment_hash, reason),
+        )
+    except algorithm.DrawInputError as error:
+        problem = _("The draw's inputs break a rule of docs/draw.md: %(problem)s") % {"problem": str(error)}
+        raise ValidationError({error.field: [problem]}) from error
+    draw = Draw.objects.create(
+        pool=pool,
+        activity=locked,
+        previous=previous,
+        reason=reason,
+        commitment=commitment.document(),
+        commitment_hash=commitment.hash,
+        committed_at=now,
+        committed_by=actor,
+        supervisor=supervisor,
+        server_secret=secret,
+        filter_counts=[[name, count] for name, count in report.counts],
+    )
+    DrawLabel.objects.bulk_create(
+        [DrawLabel(draw=draw, label=label, expert_id=expert_id) for label, expert_id in experts.items()]
+        + [DrawLabel(draw=draw, label=label, expert_id=expert_id) for expert_id, label in excluded.items()]
+    )
+    audit_log(
+        actor=actor,
+        action="draw.committed",
+        target=draw,
+        pool=pool,
+        clause=rules.panel.clause or "",
+        data={
+            "activity": locked.pk,
+            "commitment_hash": commitment.hash,
+            "candidates": len(candidates),
+            "exclusions": len(report.exclusions),
+            "randomness_source": commitment.randomness.source,
+            "supervisor": supervisor.get_username() if supervisor is not None else None,
+            "previous": previous.pk if previous is not None else None,
+            "reason": reason,
+        },
+    )
+    return draw
+
+
+def _check_needs(activity: Activity, needs: list[tuple[str, int]]) -> None:
+    """Category counts must fill the panel: the walk has no rule for seats left to any category."""
+    total = sum(count for _code, count in needs)
+    if needs and total != activity.panel_size:
+        raise ValidationError(
+            {
+                "category_needs": [
+                    _("The category counts add up to %(total)s, not to the panel size %(size)s (docs/draw.md §3).")
+                    % {"total": total, "size": activity.panel_size}
+                ]
+            }
+        )
+
+
+def _panel_rule(activity: Activity, needs: list[tuple[str, int]]) -> algorithm.PanelRule:
+    rules = activity.pool.policy.rules
+    counts = tuple(algorithm.CategoryCount(code, count) for code, count in needs)
+    return algorithm.PanelRule(
+        size=activity.panel_size,
+        reserves=rules.panel.reserves,
+        category_counts=counts,
+        one_per_employer=any(rule.kind == "one_per_employer" for rule in rules.recusal),
+    )
+
+
+def _values(
+    groups: Sequence[algorithm.RandomnessGroup],
+    public_numbers: Sequence[Sequence[int]],
+    supervisor_inputs: Sequence[Sequence[int]],
+) -> list[list[int]]:
+    """The numbers in the groups' order: public groups from ``public_numbers``, the others from the supervisor's."""
+    given = {"public": list(public_numbers), "supervisor": list(supervisor_inputs)}
+    wanted = {kind: sum(g.kind == kind for g in groups) for kind in given}
+    for kind, field in (("public", "public_numbers"), ("supervisor", "supervisor_inputs")):
+        if len(given[kind]) != wanted[kind]:
+            raise ValidationError(
+                {
+                    field: [
+                        _("%(wanted)s groups of numbers are declared, %(given)s given.")
+                        % {"wanted": wanted[kind], "given": len(given[kind])}
+                    ]
+                }
+            )
+    return [[int(n) for n in given[group.kind].pop(0)] for group in groups]
+
+
+@transaction.atomic
+def draw_reveal(
+    *,
+    actor: User,
+    draw: Draw,
+    public_numbers: Sequence[Sequence[int]],
+    supervisor_inputs: Sequence[Sequence[int]],
+) -> DrawReveal:
+    """Enter the revealed randomness, compute the seed and the result (docs/draw.md §5–§7).
+
+    Pool admins only (``PermissionDenied``). Raises ``ValidationError`` when the
+    draw is revealed already or superseded by a re-draw, or the numbers do not fit
+    the declared groups. A drawn result sets the activity to drawn; the result
+    keeps the algorithm's warnings (low entropy, reserves short) or its shortfall.
+    Audit code: ``draw.revealed``.
+    """
+    _require_admin(actor, draw.pool)
+    locked = Draw.objects.select_for_update().get(pk=draw.pk)
+    if DrawReveal.objects.filter(draw_id=locked.pk).exists():
+        raise ValidationError({"draw": [_("This draw has been revealed already.")]})
+    if Draw.objects.filter(previous_id=locked.pk).exists():
+        raise ValidationError({"draw": [_("This draw was superseded by a re-draw.")]})
+    commitment = algorithm.commitment_from_document(locked.commitment)
+    values = _values(commitment.randomness.groups, public_numbers, supervisor_inputs)
+    try:
+        result = algorithm.draw(commitment, values, locked.server_secret)
+    except algorithm.DrawInputError as error:
+        raise ValidationError(
+            {"randomness": [_("The numbers do not fit the declared sources: %(problem)s") % {"problem": str(error)}]}
+        ) from error
+    reveal = DrawReveal.objects.create(
+        draw=locked,
+        randomness={
+            "public": [list(v) for v in public_numbers],
+            "supervisor": [list(v) for v in supervisor_inputs],
+            "values": values,
+        },
+        seed=result.seed.hex(),
+        result=result.result_document(),
+        revealed_at=timezone.now(),
+        revealed_by=actor,
+    )
+    if result.status == "drawn":
+        activity_mark_drawn(actor=actor, activity=Activity.objects.select_for_update().get(pk=locked.activity_id))
+    audit_log(
+        actor=actor,
+        action="draw.revealed",
+        target=locked,
+        pool=draw.pool,
+        clause=draw.pool.policy.rules.panel.clause or "",
+        data={
+            "commitment_hash": locked.commitment_hash,
+            "seed": reveal.seed,
+            "status": result.status,
+            "panel": [seat.label for seat in result.panel],
+            "reserves": [reserve.label for reserve in result.reserves],
+            "warnings": [warning.code for warning in result.warnings],
+        },
+    )
+    return reveal
