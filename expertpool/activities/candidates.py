@@ -22,15 +22,16 @@ from django.utils.translation import gettext as _
 from expertpool.accounts.models import STAFF_ROLES, PoolRole, Role
 from expertpool.activities.models import Activity, ActivityParty, CategoryNeed, DeclaredConflict
 from expertpool.draws import algorithm
+from expertpool.draws.models import BLOCKING, SERVED, PanelSeat
 from expertpool.experts.models import EmploymentStatus, Membership, MembershipStatus, WorkHistory
 from expertpool.organisations.models import normalise_name
 from expertpool.pools.models import Pool
 from expertpool.pools.policy import RecusalRule
 
 EMPLOYER_RULES = {"employer_is_subject": "subject", "employer_is_consultant": "consultant"}
-# Rules that need recorded panels (a later slice): listed, never silently skipped.
 SERVED_RECENTLY = "served_subject_recently"
-OVERLAPPING = "confirmed_for_overlapping_activity"
+# Not a policy rule (no clause): an expert cannot sit on two panels at once.
+OVERLAPPING = "overlapping_booking"
 LABEL_LENGTH = 16
 
 
@@ -176,14 +177,12 @@ def candidate_report(*, activity: Activity, on_date: datetime.date | None = None
     )
     remaining = set(context.members)
     counts: list[tuple[str, int]] = [(_("active members in the needed categories"), len(remaining))]
-    exclusions: list[Exclusion] = []
+    exclusions = _overlap_filter(context, remaining)
+    remaining -= {e.expert_id for e in exclusions}
+    counts.append((_("after %(rule)s") % {"rule": OVERLAPPING}, len(remaining)))
     notes: list[ReviewNote] = []
-    not_checked = [_overlap_not_checked()]
     for rule in pool.policy.rules.recusal:
-        if rule.kind == SERVED_RECENTLY:
-            not_checked.append(_served_not_checked(rule))
-            continue
-        if rule.kind not in EMPLOYER_RULES and rule.kind not in ("declared_conflict", "pool_staff"):
+        if rule.kind not in EMPLOYER_RULES and rule.kind not in ("declared_conflict", "pool_staff", SERVED_RECENTLY):
             continue  # one_per_employer is a panel constraint of the draw walk
         excluded = _apply(rule, context, remaining, notes)
         exclusions += excluded
@@ -194,7 +193,7 @@ def candidate_report(*, activity: Activity, on_date: datetime.date | None = None
         counts=tuple(counts),
         exclusions=tuple(exclusions),
         needs_review=tuple(n for n in notes if n.expert_id in remaining),
-        not_yet_checked=tuple(not_checked),
+        not_yet_checked=(),
         candidates=candidates,
         shortfall=_shortfall(activity.panel_size, needs, candidates),
     )
@@ -274,6 +273,8 @@ def _apply(rule: RecusalRule, context: _Context, remaining: set[int], notes: lis
         return _employer_filter(rule, context, remaining)
     if rule.kind == "declared_conflict":
         return _conflict_filter(rule, context, remaining, notes)
+    if rule.kind == SERVED_RECENTLY:
+        return _served_filter(rule, context, remaining)
     return _staff_filter(rule, context, remaining)
 
 
@@ -386,20 +387,58 @@ def _staff_filter(rule: RecusalRule, context: _Context, remaining: set[int]) -> 
     return excluded
 
 
-def _served_not_checked(rule: RecusalRule) -> NotChecked:
-    return NotChecked(
-        rule.kind,
-        rule.clause,
-        _("needs recorded panels, which are not kept yet: not checked"),
+def _overlap_filter(context: _Context, remaining: set[int]) -> list[Exclusion]:
+    """Experts holding a blocking seat whose booked times overlap the activity's (half-open)."""
+    activity = context.activity
+    rows = (
+        PanelSeat.objects.filter(BLOCKING, booked_from__lt=activity.ends_at, booked_until__gt=activity.starts_at)
+        .order_by("booked_from", "pk")
+        .values_list("expert_id", "activity_id", "booked_from", "booked_until")
     )
+    found: dict[int, str] = {}
+    for expert_id, other, booked_from, booked_until in rows:
+        if expert_id in remaining and expert_id not in found:
+            found[expert_id] = _("holds a seat on activity %(activity)s from %(start)s to %(end)s") % {
+                "activity": other,
+                "start": timezone.localtime(booked_from).isoformat(timespec="minutes"),
+                "end": timezone.localtime(booked_until).isoformat(timespec="minutes"),
+            }
+    return [Exclusion(expert_id, OVERLAPPING, "", found[expert_id]) for expert_id in sorted(found)]
 
 
-def _overlap_not_checked() -> NotChecked:
-    return NotChecked(
-        OVERLAPPING,
-        "",
-        _("already confirmed for an overlapping activity needs recorded panels, which are not kept yet: not checked"),
+def _served_filter(rule: RecusalRule, context: _Context, remaining: set[int]) -> list[Exclusion]:
+    """Experts who served an earlier activity with the same subject, starting on or after the cutoff date."""
+    subjects = _Parties(p for p in context.parties if p.role == ActivityParty.Role.SUBJECT)
+    if not subjects:
+        return []
+    activity = context.activity
+    seats = PanelSeat.objects.filter(SERVED, activity__starts_at__lt=activity.starts_at).exclude(
+        activity_id=activity.pk
     )
+    if rule.lookback_years is not None:
+        cutoff = years_before(activity.starts_at, rule.lookback_years)
+        start_of_day = timezone.make_aware(datetime.datetime.combine(cutoff, datetime.time.min))
+        seats = seats.filter(activity__starts_at__gte=start_of_day)
+    rows = seats.filter(activity__parties__role=ActivityParty.Role.SUBJECT).values_list(
+        "expert_id",
+        "activity_id",
+        "activity__starts_at",
+        "activity__parties__role",
+        "activity__parties__organisation__uscc",
+        "activity__parties__organisation__normalised_name",
+    )
+    found: dict[int, str] = {}
+    for expert_id, other, starts_at, role, uscc, normalised in rows:
+        if expert_id not in remaining or expert_id in found or role != ActivityParty.Role.SUBJECT:
+            continue
+        party = subjects.match(uscc, normalised)
+        if party is not None:
+            found[expert_id] = _("served activity %(activity)s for %(organisation)s on %(date)s") % {
+                "activity": other,
+                "organisation": party.name,
+                "date": timezone.localdate(starts_at).isoformat(),
+            }
+    return [Exclusion(expert_id, rule.kind, rule.clause, found[expert_id]) for expert_id in sorted(found)]
 
 
 # --- result -------------------------------------------------------------------------

@@ -115,3 +115,77 @@ class DrawLabel(ImmutableModel):
 
     def __str__(self) -> str:
         return self.label
+
+
+class PanelSeat(models.Model):
+    """One drawn expert's seat on an activity, as the reveal ordered it; its status changes later.
+
+    Not immutable: invitations, declines and replacements move ``status`` along
+    ``TRANSITIONS``. The booked times are copied from the activity, so the overlap
+    check (and the PostgreSQL exclusion constraint, migration 0002) needs no join.
+    """
+
+    class Role(models.TextChoices):
+        PANEL = "panel", _("Panel member")
+        RESERVE = "reserve", _("Reserve")
+
+    class Status(models.TextChoices):
+        DRAWN = "drawn", _("Drawn")
+        INVITED = "invited", _("Invited")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        NO_ANSWER = "no_answer", _("No answer")
+        REPLACED = "replaced", _("Replaced")
+        RELEASED = "released", _("Released")
+
+    reveal = models.ForeignKey(DrawReveal, on_delete=models.PROTECT, related_name="seats")
+    activity = models.ForeignKey("activities.Activity", on_delete=models.PROTECT, related_name="panel_seats")
+    expert = models.ForeignKey("experts.Expert", on_delete=models.PROTECT, related_name="panel_seats")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    # 1-based, per role, in the order of the draw's result.
+    position = models.PositiveSmallIntegerField(_("position"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAWN)
+    booked_from = models.DateTimeField(_("booked from"))
+    booked_until = models.DateTimeField(_("booked until"))
+
+    objects: ClassVar[models.Manager[PanelSeat]]
+
+    class Meta:
+        ordering = ["reveal", "role", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["reveal", "expert"], name="panel_seat_one_per_expert"),
+            models.UniqueConstraint(fields=["reveal", "role", "position"], name="panel_seat_position_unique"),
+            models.CheckConstraint(
+                condition=models.Q(booked_until__gt=models.F("booked_from")), name="panel_seat_booked_forward"
+            ),
+        ]
+        indexes = [models.Index(fields=["expert", "booked_from"])]
+        verbose_name = _("panel seat")
+        verbose_name_plural = _("panel seats")
+
+    def __str__(self) -> str:
+        return f"{self.activity_id} · {self.role} {self.position} · {self.status}"
+
+
+# The moves later services may make; anything else is refused.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    PanelSeat.Status.DRAWN: frozenset({PanelSeat.Status.INVITED, PanelSeat.Status.RELEASED}),
+    PanelSeat.Status.INVITED: frozenset(
+        {PanelSeat.Status.ACCEPTED, PanelSeat.Status.DECLINED, PanelSeat.Status.NO_ANSWER, PanelSeat.Status.RELEASED}
+    ),
+    PanelSeat.Status.ACCEPTED: frozenset({PanelSeat.Status.RELEASED}),
+    PanelSeat.Status.DECLINED: frozenset({PanelSeat.Status.REPLACED}),
+    PanelSeat.Status.NO_ANSWER: frozenset({PanelSeat.Status.REPLACED}),
+    PanelSeat.Status.REPLACED: frozenset(),
+    PanelSeat.Status.RELEASED: frozenset(),
+}
+
+# A seat that books the expert's time: a panel seat not yet answered, or any invited or
+# accepted seat (a reserve is booked once invited). The same condition is the WHERE of
+# the PostgreSQL exclusion constraint in migration 0002; keep the two in step.
+BLOCKING = models.Q(status__in=[PanelSeat.Status.INVITED, PanelSeat.Status.ACCEPTED]) | models.Q(
+    role=PanelSeat.Role.PANEL, status=PanelSeat.Status.DRAWN
+)
+BLOCKING_SQL = "status IN ('invited', 'accepted') OR (role = 'panel' AND status = 'drawn')"
+# What counts as having served an activity, until invitations exist: accepted, or a drawn panel seat.
+SERVED = models.Q(status=PanelSeat.Status.ACCEPTED) | models.Q(role=PanelSeat.Role.PANEL, status=PanelSeat.Status.DRAWN)

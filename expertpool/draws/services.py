@@ -20,7 +20,8 @@ from expertpool.activities.models import Activity, CategoryNeed
 from expertpool.activities.services import activity_mark_drawn, activity_panel_size_ok
 from expertpool.audit.services import audit_log
 from expertpool.draws import algorithm
-from expertpool.draws.models import Draw, DrawLabel, DrawReveal
+from expertpool.draws.models import BLOCKING, Draw, DrawLabel, DrawReveal, PanelSeat
+from expertpool.experts.models import Expert
 
 if TYPE_CHECKING:
     from expertpool.accounts.models import User
@@ -33,6 +34,8 @@ DEFAULT_GROUPS = (
     algorithm.RandomnessGroup("监督人输入", "supervisor", 1, 0, 999999, distinct=False, ordered=True),
 )
 DRAWABLE = (Activity.Status.REQUESTED, Activity.Status.DRAWN)
+# The record needs a clause for every exclusion; an overlapping booking has none (docs/draw.md §3).
+NO_CLAUSE = "(no clause)"
 
 
 def _require_admin(actor: User, pool: Pool) -> None:
@@ -136,7 +139,9 @@ def draw_commit(
             activity=f"A-{locked.pk}",
             committed_at=timezone.localtime(now).isoformat(timespec="seconds"),
             candidates=candidates,
-            exclusions=[algorithm.Exclusion(excluded[e.expert_id], e.rule, e.clause) for e in report.exclusions],
+            exclusions=[
+                algorithm.Exclusion(excluded[e.expert_id], e.rule, e.clause or NO_CLAUSE) for e in report.exclusions
+            ],
             panel=_panel_rule(locked, needs),
             randomness=algorithm.RandomnessInputs(randomness_source.strip(), tuple(groups)),
             server_commitment=algorithm.server_commitment_of(secret),
@@ -242,7 +247,10 @@ def draw_reveal(
     draw is revealed already or superseded by a re-draw, or the numbers do not fit
     the declared groups. A drawn result sets the activity to drawn; the result
     keeps the algorithm's warnings (low entropy, reserves short) or its shortfall.
-    Audit code: ``draw.revealed``.
+    Creates one ``PanelSeat`` per panel member and reserve, in the result's order.
+    Refuses the reveal, storing nothing, when a panel member was booked for an
+    overlapping activity after the commit: the admin then commits a re-draw chained
+    to this draw. Audit code: ``draw.revealed``.
     """
     _require_admin(actor, draw.pool)
     locked = Draw.objects.select_for_update().get(pk=draw.pk)
@@ -258,6 +266,10 @@ def draw_reveal(
         raise ValidationError(
             {"randomness": [_("The numbers do not fit the declared sources: %(problem)s") % {"problem": str(error)}]}
         ) from error
+    activity = Activity.objects.get(pk=locked.activity_id)
+    experts = _seat_experts(locked, result)
+    _lock_experts(list(experts.values()))
+    _check_not_booked(activity, [experts[seat.label] for seat in result.panel])
     reveal = DrawReveal.objects.create(
         draw=locked,
         randomness={
@@ -270,6 +282,7 @@ def draw_reveal(
         revealed_at=timezone.now(),
         revealed_by=actor,
     )
+    _create_seats(reveal, activity, result, experts)
     if result.status == "drawn":
         activity_mark_drawn(actor=actor, activity=Activity.objects.select_for_update().get(pk=locked.activity_id))
     audit_log(
@@ -288,3 +301,70 @@ def draw_reveal(
         },
     )
     return reveal
+
+
+def _seat_experts(draw: Draw, result: algorithm.DrawResult) -> dict[str, int]:
+    """Label → expert id for the panel and the reserves, from the draw's sealed table."""
+    labels = [seat.label for seat in result.panel] + [reserve.label for reserve in result.reserves]
+    rows = DrawLabel.objects.filter(draw_id=draw.pk, label__in=labels).values_list("label", "expert_id")
+    return dict(rows)
+
+
+def _lock_experts(expert_ids: list[int]) -> None:
+    """Lock every drawn expert's row, in id order, before any seat is checked or written.
+
+    A concurrent reveal that drew one of them waits until this transaction ends and
+    then sees its seats, so the check and the seats written after it are one unit per
+    expert. Locking panel and reserves alike, all at once and in one order, leaves no
+    row to be locked later in another order: two reveals cannot deadlock. NO KEY
+    UPDATE still lets other tables insert rows that refer to the expert meanwhile.
+    """
+    if expert_ids:
+        locked = Expert.objects.select_for_update(no_key=True).filter(pk__in=expert_ids).order_by("pk")
+        list(locked.values_list("pk", flat=True))
+
+
+def _check_not_booked(activity: Activity, expert_ids: list[int]) -> None:
+    """Refuse when a panel member holds a blocking seat overlapping the activity (locks held)."""
+    booked = (
+        PanelSeat.objects.filter(BLOCKING, expert_id__in=expert_ids)
+        .filter(booked_from__lt=activity.ends_at, booked_until__gt=activity.starts_at)
+        .values_list("expert_id", flat=True)
+        .distinct()
+    )
+    count = len(set(booked))
+    if count:
+        raise ValidationError(
+            {
+                "draw": [
+                    _(
+                        "%(count)s of the drawn panel members were booked for an overlapping activity after this "
+                        "draw was committed: nothing was revealed. Commit a re-draw chained to this draw."
+                    )
+                    % {"count": count}
+                ]
+            }
+        )
+
+
+def _create_seats(
+    reveal: DrawReveal, activity: Activity, result: algorithm.DrawResult, experts: dict[str, int]
+) -> None:
+    seats = [(PanelSeat.Role.PANEL, seat.label) for seat in result.panel]
+    seats += [(PanelSeat.Role.RESERVE, reserve.label) for reserve in result.reserves]
+    positions = {PanelSeat.Role.PANEL: 0, PanelSeat.Role.RESERVE: 0}
+    rows = []
+    for role, label in seats:
+        positions[role] += 1
+        rows.append(
+            PanelSeat(
+                reveal=reveal,
+                activity=activity,
+                expert_id=experts[label],
+                role=role,
+                position=positions[role],
+                booked_from=activity.starts_at,
+                booked_until=activity.ends_at,
+            )
+        )
+    PanelSeat.objects.bulk_create(rows)
