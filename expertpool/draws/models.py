@@ -143,7 +143,7 @@ class PanelSeat(models.Model):
     expert = models.ForeignKey("experts.Expert", on_delete=models.PROTECT, related_name="panel_seats")
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     # 1-based, per role, in the order of the draw's result.
-    position = models.PositiveSmallIntegerField(_("position"))
+    position = models.PositiveSmallIntegerField(_("place in the draw order"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAWN)
     booked_from = models.DateTimeField(_("booked from"))
     booked_until = models.DateTimeField(_("booked until"))

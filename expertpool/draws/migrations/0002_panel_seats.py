@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('role', models.CharField(choices=[('panel', 'Panel member'), ('reserve', 'Reserve')], max_length=10, verbose_name='role')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='position')),
+                ('position', models.PositiveSmallIntegerField(verbose_name='place in the draw order')),
                 ('status', models.CharField(choices=[('drawn', 'Drawn'), ('invited', 'Invited'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('no_answer', 'No answer'), ('replaced', 'Replaced'), ('released', 'Released')], default='drawn', max_length=10, verbose_name='status')),
                 ('booked_from', models.DateTimeField(verbose_name='booked from')),
                 ('booked_until', models.DateTimeField(verbose_name='booked until')),
