@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import translation
 
 from expertpool.accounts.models import User
 from expertpool.draws.models import BLOCKING, Draw, DrawReveal, PanelSeat
@@ -31,6 +32,8 @@ def test_concurrent_reveals_of_overlapping_activities_book_each_expert_once(gz_p
     failures: list[BaseException] = []
 
     def reveal(draw: Draw) -> None:
+        # The active language is per thread: these threads do not inherit the test's English.
+        translation.activate("en")
         try:
             start.wait()
             draw_reveal(actor=gz_admin, draw=draw, public_numbers=PUBLIC, supervisor_inputs=SUPERVISOR)
@@ -39,6 +42,7 @@ def test_concurrent_reveals_of_overlapping_activities_book_each_expert_once(gz_p
         except BaseException as error:  # reported to the main thread
             failures.append(error)
         finally:
+            translation.deactivate()
             connection.close()
 
     threads = [threading.Thread(target=reveal, args=(draw,)) for draw in draws]
