@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from expertpool.applications.models import Application, ApplicationAttachment
-from expertpool.applications.services import _require_editable
+from expertpool.applications.services import require_editable
 from expertpool.applications.transitions import lock
 from expertpool.audit.services import audit_log
 from expertpool.core.uploads import inspect_upload, random_storage_name, reencode_image
@@ -33,7 +33,7 @@ def application_photo_set(*, actor: User, application: Application, file: Upload
     Raises ``UploadRejected`` and changes nothing for a wrong file.
     Audit code: ``application.photo_set``."""
     application = lock(application)
-    _require_editable(application, actor)
+    require_editable(application, actor)
     checked = inspect_upload(file, max_bytes=PHOTO_MAX_MB * 1024 * 1024, allowed=PHOTO_KINDS)
     previous = application.photo.name
     application.photo.save(random_storage_name(checked.kind), ContentFile(reencode_image(checked)), save=False)

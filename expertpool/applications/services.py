@@ -73,7 +73,9 @@ def application_start(
     return application
 
 
-def _require_editable(application: Application, actor: User) -> None:
+def require_editable(application: Application, actor: User) -> None:
+    """Only the applicant, and only while the form is open (draft or returned), may change
+    it; shared with ``files.py`` for the photo."""
     if application.applicant_id != actor.pk:
         raise PermissionDenied(_("Only the applicant may change the application."))
     if application.status not in EDITABLE:
@@ -91,7 +93,7 @@ def application_save_draft(
     """Keep whatever was typed, valid or not: nothing is lost on a validation error.
     Audit code: ``application.draft_saved`` (the names of the fields changed)."""
     application = lock(application)
-    _require_editable(application, actor)
+    require_editable(application, actor)
     changed = sorted(
         key
         for key in set(form_data) | set(application.form_data)
@@ -218,7 +220,7 @@ def application_attachment_add(
         if not may_give_unit_opinion(actor, application):
             raise PermissionDenied(_("Only the nominating unit may upload its opinion."))
     else:
-        _require_editable(application, actor)
+        require_editable(application, actor)
     checked = inspect_upload(file, max_bytes=definition.max_size_mb * 1024 * 1024)
     content = reencode_image(checked) if checked.kind in {"jpeg", "png"} else checked.data
     application.attachments.filter(kind=kind, superseded=False).update(superseded=True)
@@ -249,7 +251,7 @@ def application_accept_pledge(*, actor: User, application: Application, version:
     """Record that the applicant accepted the pool's pledge, with the time and the
     text's version. Audit code: ``application.pledge_accepted``."""
     application = lock(application)
-    _require_editable(application, actor)
+    require_editable(application, actor)
     pledge = application.pool.policy.rules.pledge
     if version != pledge.version:
         raise ValidationError({"pledge": [_("The pledge text has changed; read it again and accept it.")]})
@@ -273,7 +275,7 @@ def application_submit(*, actor: User, application: Application) -> Application:
     review when there is one to give, else to qualification review. The eligibility
     decision at this moment is kept for the reviewers. Audit code: ``application.submitted``."""
     application = lock(application)
-    _require_editable(application, actor)
+    require_editable(application, actor)
     errors = application_form_errors(application)
     if errors:
         raise ValidationError(errors)
