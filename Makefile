@@ -27,10 +27,10 @@ format: bootstrap ## Format and fix what ruff can fix
 	.venv/bin/ruff format .
 	.venv/bin/ruff check --fix .
 
-messages: bootstrap ## Update locale/ catalogues (zh_Hans, en) and compile them
+messages: bootstrap ## Update the zh_Hans catalogue (msgids are the English text) and compile it
 	@scripts/system-packages gettext
 	mkdir -p locale
-	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=var --no-obsolete
+	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --no-obsolete
 	.venv/bin/pybabel -q compile -d locale -D django
 
 seed: bootstrap ## Migrate and load the demo data (does nothing if it is present)

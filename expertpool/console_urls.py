@@ -2,8 +2,10 @@
 
 from django.urls import include, path
 
+from expertpool.activities import urls_directed
 from expertpool.applications import urls_review
 from expertpool.core import views as core_views
+from expertpool.draws import urls_console as draws_urls
 from expertpool.experts import views as expert_views
 from expertpool.experts import views_io as expert_io_views
 
@@ -28,4 +30,8 @@ urlpatterns = [
     path("<slug:pool_slug>/eligibility/", include("expertpool.eligibility.console_urls")),
     # Qualification review, meetings, the proposed list, notices and objections.
     *urls_review.urlpatterns,
+    # Activities and their draws, the supervisor's list of draws (draws/urls_console.py).
+    *draws_urls.urlpatterns,
+    # Directed selections: experts from outside the pool (activities/views_directed.py).
+    *urls_directed.console_patterns,
 ]

@@ -182,6 +182,9 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise RuntimeError("Set EMAIL_USE_TLS (STARTTLS, usually port 587) or EMAIL_USE_SSL (port 465), not both.")
 # A mail server that does not answer must not hold a request for ever.
 EMAIL_TIMEOUT = int(env_str("EMAIL_TIMEOUT", "10"))
+# Text messages (invitations to drawn experts): printed on the console by default;
+# a gateway is a class with send_messages, named here (expertpool/core/sms.py).
+SMS_BACKEND = env_str("SMS_BACKEND", "expertpool.core.sms.ConsoleBackend")
 
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
 
@@ -212,6 +215,10 @@ SPECTACULAR_SETTINGS = {
         "IndustryCodeLevelEnum": "expertpool.industries.models.Level",
         "CredentialKindEnum": "expertpool.experts.models.CredentialKind",
         "AchievementKindEnum": "expertpool.experts.models.AchievementKind",
+        "ActivityStatusEnum": "expertpool.activities.models.Activity.Status",
+        "PanelSeatStatusEnum": "expertpool.draws.models.PanelSeat.Status",
+        "DeclineReasonEnum": "expertpool.draws.models.PanelSeat.DeclineReason",
+        "MembershipStatusEnum": "expertpool.experts.models.MembershipStatus",
     },
 }
 

@@ -8,30 +8,31 @@ recusal rules run in Python over dicts. See docs/activities.md, "Who may be draw
 from __future__ import annotations
 
 import datetime
-import hashlib
 import hmac
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from expertpool.accounts.models import STAFF_ROLES, PoolRole, Role
 from expertpool.activities.models import Activity, ActivityParty, CategoryNeed, DeclaredConflict
 from expertpool.draws import algorithm
-from expertpool.draws.models import BLOCKING, SERVED, PanelSeat
+from expertpool.draws.models import BLOCKING, FILLING, SERVED, PanelSeat
 from expertpool.experts.models import EmploymentStatus, Membership, MembershipStatus, WorkHistory
-from expertpool.organisations.models import normalise_name
 from expertpool.pools.models import Pool
-from expertpool.pools.policy import RecusalRule
+from expertpool.pools.policy import RecusalRule, ServiceCap
 
 EMPLOYER_RULES = {"employer_is_subject": "subject", "employer_is_consultant": "consultant"}
 SERVED_RECENTLY = "served_subject_recently"
-# Not a policy rule (no clause): an expert cannot sit on two panels at once.
+# Not policy rules (no clause): an expert cannot sit on two panels at once, and is
+# asked at most once for one activity (a supplementary draw skips who declined).
 OVERLAPPING = "overlapping_booking"
+ALREADY_ASKED = "already_asked"
+SERVICE_CAP = "service_cap"
+ONE_PER_EMPLOYER = "one_per_employer"
 LABEL_LENGTH = 16
 
 
@@ -91,7 +92,19 @@ class Shortfall:
 
 
 @dataclass(frozen=True)
+class OpenNeed:
+    """A category still to fill, and how many of it."""
+
+    code: str
+    count: int
+
+
+@dataclass(frozen=True)
 class CandidateReport:
+    # The seats a draw must fill now: the panel size, less the seats already filled
+    # (invited or accepted) after an earlier draw; and the category counts among them.
+    seats_to_fill: int
+    open_needs: tuple[OpenNeed, ...]
     counts: tuple[tuple[str, int], ...]
     exclusions: tuple[Exclusion, ...]
     needs_review: tuple[ReviewNote, ...]
@@ -151,20 +164,33 @@ class _Parties:
 
 
 @dataclass(frozen=True)
+class _Filled:
+    """A seat of this activity that is taken: invited, or accepted."""
+
+    expert_id: int
+    category: str
+    employer_key: str | None
+
+
+@dataclass(frozen=True)
 class _Context:
     pool: Pool
     activity: Activity
     on_date: datetime.date
     members: dict[int, _Member]
     parties: list[_Party]
+    filled: list[_Filled]
 
 
 def candidate_report(*, activity: Activity, on_date: datetime.date | None = None) -> CandidateReport:
     """Who may be drawn for ``activity`` on ``on_date`` (today by default), and why others may not.
 
-    Starts from the pool's active members in the needed categories, then applies
-    one filter per recusal rule of the policy, in the policy's order; an expert
-    is excluded once, by the first rule that applies. Writes nothing.
+    Starts from the pool's active members in the needed categories, drops who was
+    asked for this activity already and who is booked elsewhere at the time, then
+    applies one filter per recusal rule of the policy, in the policy's order, and
+    the policy's service cap; an expert is excluded once, by the first rule that
+    applies. When seats are filled already (a supplementary draw), the report is
+    for the open seats only. Writes nothing.
     """
     pool = Pool.objects.select_related("policy").get(pk=activity.pool_id)
     needs = _needs(activity)
@@ -174,29 +200,48 @@ def candidate_report(*, activity: Activity, on_date: datetime.date | None = None
         on_date=on_date or timezone.localdate(),
         members=_members(pool.pk, needs),
         parties=_parties(activity),
+        filled=_filled(activity),
     )
     remaining = set(context.members)
     counts: list[tuple[str, int]] = [(_("active members in the needed categories"), len(remaining))]
-    exclusions = _overlap_filter(context, remaining)
-    remaining -= {e.expert_id for e in exclusions}
-    counts.append((_("after %(rule)s") % {"rule": OVERLAPPING}, len(remaining)))
+    exclusions: list[Exclusion] = []
     notes: list[ReviewNote] = []
-    for rule in pool.policy.rules.recusal:
-        if rule.kind not in EMPLOYER_RULES and rule.kind not in ("declared_conflict", "pool_staff", SERVED_RECENTLY):
-            continue  # one_per_employer is a panel constraint of the draw walk
-        excluded = _apply(rule, context, remaining, notes)
-        exclusions += excluded
-        remaining -= {e.expert_id for e in excluded}
-        counts.append((_("after %(rule)s (%(clause)s)") % {"rule": rule.kind, "clause": rule.clause}, len(remaining)))
+
+    def run(excluded: list[Exclusion], label: str) -> None:
+        exclusions.extend(excluded)
+        remaining.difference_update(e.expert_id for e in excluded)
+        counts.append((label, len(remaining)))
+
+    if context.filled:
+        run(_asked_filter(context, remaining), _("after %(rule)s") % {"rule": ALREADY_ASKED})
+    run(_overlap_filter(context, remaining), _("after %(rule)s") % {"rule": OVERLAPPING})
+    rules = pool.policy.rules
+    for rule in rules.recusal:
+        if rule.kind == ONE_PER_EMPLOYER:
+            if context.filled:  # otherwise a panel constraint of the draw walk only
+                run(_seated_employer_filter(rule, context, remaining), _after(rule.kind, rule.clause))
+            continue
+        run(_apply(rule, context, remaining, notes), _after(rule.kind, rule.clause))
+    if rules.service_cap is not None:
+        cap = rules.service_cap
+        run(_service_cap_filter(cap, context, remaining), _after(SERVICE_CAP, cap.clause))
+    open_needs = _open_needs(needs, context.filled)
+    seats = activity.panel_size - len(context.filled)
     candidates = tuple(_candidate(context.members[expert_id], needs) for expert_id in sorted(remaining))
     return CandidateReport(
+        seats_to_fill=seats,
+        open_needs=open_needs,
         counts=tuple(counts),
         exclusions=tuple(exclusions),
         needs_review=tuple(n for n in notes if n.expert_id in remaining),
         not_yet_checked=(),
         candidates=candidates,
-        shortfall=_shortfall(activity.panel_size, needs, candidates),
+        shortfall=_shortfall(seats, needs, open_needs, candidates),
     )
+
+
+def _after(rule: str, clause: str) -> str:
+    return _("after %(rule)s (%(clause)s)") % {"rule": rule, "clause": clause}
 
 
 def algorithm_candidates(report: CandidateReport, *, label_key: bytes) -> list[algorithm.Candidate]:
@@ -214,8 +259,7 @@ def algorithm_candidates(report: CandidateReport, *, label_key: bytes) -> list[a
 
 def candidate_label(*, expert_id: int, label_key: bytes) -> str:
     """First 16 hex digits of HMAC-SHA256(label_key, decimal expert id): stable, reveals nothing."""
-    digest = hmac.new(label_key, str(expert_id).encode("ascii"), hashlib.sha256).hexdigest()
-    return digest[:LABEL_LENGTH]
+    return hmac.digest(label_key, str(expert_id).encode("ascii"), "sha256").hex()[:LABEL_LENGTH]
 
 
 # --- fetching (one query each) ------------------------------------------------------
@@ -256,6 +300,32 @@ def _members(pool_id: int, needs: list[_Need]) -> dict[int, _Member]:
             member = members[expert_id] = _Member(expert_id, uscc, name, retired, user_id, set())
         member.category_ids.add(category_id)
     return members
+
+
+def _filled(activity: Activity) -> list[_Filled]:
+    """The activity's taken seats, with the seated experts' employer keys."""
+    rows = PanelSeat.objects.filter(FILLING, activity_id=activity.pk).values_list(
+        "expert_id",
+        "category",
+        "expert__employer__uscc",
+        "expert__employer__normalised_name",
+        "expert__employment_status",
+    )
+    return [
+        _Filled(
+            expert_id,
+            category,
+            _employer_key(_Member(expert_id, uscc, name, status == EmploymentStatus.RETIRED, None, set())),
+        )
+        for expert_id, category, uscc, name, status in rows
+    ]
+
+
+def _open_needs(needs: list[_Need], filled: list[_Filled]) -> tuple[OpenNeed, ...]:
+    taken: defaultdict[str, int] = defaultdict(int)
+    for seat in filled:
+        taken[seat.category] += 1
+    return tuple(OpenNeed(n.code, n.count - taken[n.code]) for n in needs if n.count > taken[n.code])
 
 
 def _parties(activity: Activity) -> list[_Party]:
@@ -308,14 +378,14 @@ def _past_employers(
         WorkHistory.objects.filter(
             expert__memberships__pool_id=context.pool.pk, expert__memberships__status=MembershipStatus.ACTIVE
         )
+        .filter(employer_normalised__in=list(parties.by_name))
         .filter(Q(end_month__isnull=True) | Q(end_month__gte=cutoff))
-        .values_list("expert_id", "employer_name", "end_month")
+        .values_list("expert_id", "employer_normalised", "end_month")
     )
-    for expert_id, employer_name, end_month in rows:
+    for expert_id, normalised, end_month in rows:
         if expert_id not in remaining:
             continue
         member = context.members[expert_id]
-        normalised = _normalised(employer_name)
         # The current employer, when coded, was already decided by its USCC above.
         if member.employer_uscc and normalised == member.employer_name:
             continue
@@ -387,6 +457,54 @@ def _staff_filter(rule: RecusalRule, context: _Context, remaining: set[int]) -> 
     return excluded
 
 
+def _asked_filter(context: _Context, remaining: set[int]) -> list[Exclusion]:
+    """Experts who hold or held a seat on this activity (released seats of a re-drawn draw aside)."""
+    asked = set(
+        PanelSeat.objects.filter(activity_id=context.activity.pk)
+        .exclude(status=PanelSeat.Status.RELEASED)
+        .values_list("expert_id", flat=True)
+    )
+    detail = _("was drawn for this activity already")
+    return [Exclusion(expert_id, ALREADY_ASKED, "", detail) for expert_id in sorted(asked & remaining)]
+
+
+def _seated_employer_filter(rule: RecusalRule, context: _Context, remaining: set[int]) -> list[Exclusion]:
+    """At most one expert per employer on a panel: the open seats skip the seated experts' employers."""
+    seated = {seat.employer_key for seat in context.filled if seat.employer_key is not None}
+    detail = _("an expert from the same employer already holds a seat on this panel")
+    return [
+        Exclusion(expert_id, rule.kind, rule.clause, detail)
+        for expert_id in sorted(remaining)
+        if _employer_key(context.members[expert_id]) in seated
+    ]
+
+
+def _service_cap_filter(cap: ServiceCap, context: _Context, remaining: set[int]) -> list[Exclusion]:
+    """Experts who accepted ``max_services`` invitations for the pool's activities starting in the period."""
+    activity = context.activity
+    since = activity.starts_at - datetime.timedelta(days=cap.period_days)
+    served = (
+        PanelSeat.objects.filter(SERVED, activity__pool_id=context.pool.pk)
+        .filter(activity__starts_at__gte=since, activity__starts_at__lt=activity.starts_at)
+        .exclude(activity_id=activity.pk)
+        .values("expert_id")
+        .annotate(services=Count("pk"))
+        .filter(services__gte=cap.max_services)
+        .values_list("expert_id", "services")
+    )
+    found = {expert_id: services for expert_id, services in served if expert_id in remaining}
+    return [
+        Exclusion(
+            expert_id,
+            SERVICE_CAP,
+            cap.clause,
+            _("served %(count)s times in the %(days)s days before this activity (at most %(max)s)")
+            % {"count": found[expert_id], "days": cap.period_days, "max": cap.max_services},
+        )
+        for expert_id in sorted(found)
+    ]
+
+
 def _overlap_filter(context: _Context, remaining: set[int]) -> list[Exclusion]:
     """Experts holding a blocking seat whose booked times overlap the activity's (half-open)."""
     activity = context.activity
@@ -456,13 +574,17 @@ def _employer_key(member: _Member) -> str | None:
     return member.employer_uscc or member.employer_name or None
 
 
-def _shortfall(panel_size: int, needs: list[_Need], candidates: tuple[CandidateRow, ...]) -> Shortfall | None:
+def _shortfall(
+    panel_size: int, needs: list[_Need], open_needs: tuple[OpenNeed, ...], candidates: tuple[CandidateRow, ...]
+) -> Shortfall | None:
     holders: defaultdict[str, int] = defaultdict(int)
     for row in candidates:
         for code in row.categories:
             holders[code] += 1
     short = tuple(
-        NeedShortfall(need.code, need.count, holders[need.code]) for need in needs if holders[need.code] < need.count
+        NeedShortfall(need.code, need.count, holders[need.code])
+        for need in open_needs
+        if holders[need.code] < need.count
     )
     if len(candidates) >= panel_size and not short:
         return None
@@ -492,9 +614,3 @@ def years_before(moment: datetime.datetime, years: int) -> datetime.date:
         return day.replace(year=day.year - years)
     except ValueError:
         return day.replace(year=day.year - years, day=28)
-
-
-@lru_cache(maxsize=65536)
-def _normalised(name: str) -> str:
-    # Employer names repeat across a pool: normalise each distinct one once.
-    return normalise_name(name)

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from expertpool.core.models import StoredDocument
+
 
 class Activity(models.Model):
     """A client unit's request for experts: a review, an acceptance inspection, …"""
@@ -129,3 +131,52 @@ class DeclaredConflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.expert}: {self.organisation or self.person_name} ({self.relation})"
+
+
+class DirectedSelection(models.Model):
+    """An expert from outside the pool, asked for by name (定向选取, UR 第十二条).
+
+    Needs the client unit's written request (an uploaded letter) and a pool admin's
+    approval. The person is recorded here and only here: never as an ``Expert`` or a
+    pool member, so directed experts cannot leak into the registry or later draws.
+    """
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="directed_selections")
+    name = models.CharField(_("name"), max_length=50)
+    employer_name = models.CharField(_("employer"), max_length=200)
+    title = models.CharField(_("professional title"), max_length=100, blank=True)
+    specialty = models.CharField(_("specialty"), max_length=200, blank=True)
+    mobile = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+
+    objects: ClassVar[models.Manager[DirectedSelection]]
+
+    class Meta:
+        ordering = ["activity", "pk"]
+        verbose_name = _("directed selection")
+        verbose_name_plural = _("directed selections")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_status_display()})"
+
+
+class DirectedSelectionLetter(StoredDocument):
+    """The client unit's written request for a directed selection (书面申请)."""
+
+    directed_selection = models.OneToOneField(DirectedSelection, on_delete=models.PROTECT, related_name="letter")
+
+    objects: ClassVar[models.Manager[DirectedSelectionLetter]]

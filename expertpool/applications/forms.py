@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.http import QueryDict
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from expertpool.applications.models import Application
@@ -149,7 +149,7 @@ class QualificationRowForm(RowForm):
 class AchievementRowForm(RowForm):
     numbers = frozenset({"year"})
     kind = _choice(_("Kind"), AchievementKind.choices)
-    title = _text(_("Title"))
+    title = _text(pgettext_lazy("name of a document or activity", "Title"))
     year = _text(_("Year"), inputmode="numeric")
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -226,7 +226,7 @@ def meeting_list_view(request: HttpRequest, pool_slug: str) -> HttpResponse:
 
 
 class MeetingForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("name of a document or activity", "Title"), max_length=200)
     held_on = forms.DateField(label=gettext_lazy("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
     participants = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Participants"),

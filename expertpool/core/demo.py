@@ -18,6 +18,7 @@ from django.utils import timezone
 from expertpool.accounts.models import Role, User
 from expertpool.accounts.services import pool_role_grant
 from expertpool.audit.services import audit_log
+from expertpool.core.demo_selection import seed_selection
 from expertpool.core.identifiers import make_id_number, make_uscc
 from expertpool.experts.models import Expert
 from expertpool.experts.records import AchievementRow, CredentialRow, EducationRow, ExpertRecord, WorkRow
@@ -32,6 +33,8 @@ from expertpool.pools.services import pool_create
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 (published demo password, local demo only)
 PLATFORM_USERNAME = "platform"
 EXPERTS_PER_POOL = 150
+# Below this the demo draws nothing: too few experts per category for a panel and its reserves.
+SELECTION_MIN_EXPERTS = 60
 # One account per role and pool: username suffix, and the display name's role (stored data, in Chinese).
 ROLE_ACCOUNTS = {
     Role.POOL_ADMIN: ("admin", "管理员"),
@@ -96,6 +99,8 @@ class PoolPlan:
     specialties: dict[str, Specialty]
     client_unit: str
     max_categories: int
+    # The demo activities: (subject organisation, activity title); the first waits for its draw.
+    activities: tuple[tuple[str, str], tuple[str, str]]
     industry_codes: dict[str, str] = field(default_factory=dict)
 
 
@@ -197,6 +202,10 @@ GZ = PoolPlan(
     },
     client_unit="广州市生态环境局",
     max_categories=2,
+    activities=(
+        ("广州市某电镀有限公司", "广州市某电镀有限公司清洁生产审核评估"),
+        ("广州某造纸股份有限公司", "广州某造纸股份有限公司清洁生产审核验收"),
+    ),
     industry_codes={
         "3211": "铜冶炼",
         "2611": "无机酸制造",
@@ -264,6 +273,10 @@ UR = PoolPlan(
     },
     client_unit="乌鲁木齐市生态环境局",
     max_categories=3,
+    activities=(
+        ("乌鲁木齐某化工有限公司", "乌鲁木齐某化工有限公司建设项目环境影响报告书技术评审"),
+        ("新疆某水泥有限公司", "新疆某水泥有限公司竣工环境保护验收"),
+    ),
 )
 PLANS = (GZ, UR)
 
@@ -528,6 +541,11 @@ def _seed_pool(plan: PoolPlan, maker: PersonMaker, *, actor: User, password: str
         record = maker.record(index, maker.categories(index, codes))
         experts.append(expert_register(actor=actor, pool=pool, record=record, admitted_on=admitted_on).expert)
     _seed_accounts(plan, pool, experts[0] if experts else None, actor=actor, password=password)
+    if count >= SELECTION_MIN_EXPERTS:
+        accounts = {
+            name: User.objects.get(username=f"{plan.prefix}_{name}") for name in ("admin", "client", "supervisor")
+        }
+        seed_selection(pool, **accounts, area_code=next(iter(plan.districts)), activities=plan.activities)
     return SeededPool(pool, count, created=True)
 
 

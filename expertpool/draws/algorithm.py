@@ -145,6 +145,11 @@ class Commitment:
     previous: Previous | None = None
 
     def document(self) -> dict[str, Any]:
+        """The commitment as a JSON object (§3); built once, as it lists every candidate."""
+        return self._document
+
+    @cached_property
+    def _document(self) -> dict[str, Any]:
         previous = self.previous
         return {
             "version": VERSION,
@@ -367,6 +372,27 @@ def _sorted_categories(candidate: Candidate) -> Candidate:
 
 
 def _check_candidate(candidate: Candidate) -> None:
+    # Every candidate of a large pool passes here: test all rules at once, and build
+    # the message naming the first broken one only when one is.
+    # Typed Any: a record read from JSON may hold anything where a label is due.
+    label: Any = candidate.label
+    weight: Any = candidate.weight
+    categories: Any = candidate.categories
+    key: Any = candidate.employer_key
+    if (
+        isinstance(label, str)
+        and LABEL_RE.fullmatch(label)
+        and type(weight) is int
+        and 1 <= weight <= MAX_WEIGHT
+        and isinstance(categories, tuple)
+        and all(isinstance(code, str) and CODE_RE.fullmatch(code) for code in categories)
+        and (key is None or (isinstance(key, str) and LABEL_RE.fullmatch(key)))
+    ):
+        return
+    _name_broken_rule(candidate)
+
+
+def _name_broken_rule(candidate: Candidate) -> None:
     _label(candidate.label, "candidates.label")
     where = f"candidates[{candidate.label}]"
     _integer(candidate.weight, f"{where}.weight", 1, MAX_WEIGHT)
@@ -796,21 +822,50 @@ def next_reserve(
 def commitment_from_document(document: Any) -> Commitment:
     """Read a commitment document (as in a record) back; raises ``DrawInputError``."""
     doc = _object(document, "commitment", COMMITMENT_KEYS)
-    if doc["version"] != VERSION:
-        raise DrawInputError("commitment.version", f"this verifier knows {VERSION!r} only")
-    previous = doc["previous"]
-    panel = _object(doc["panel"], "commitment.panel", PANEL_KEYS)
-    randomness = _object(doc["randomness"], "commitment.randomness", {"source", "groups"})
+    fixed = _fixed_parts(doc)
     return commit(
-        pool=doc["pool"],
-        activity=doc["activity"],
-        committed_at=doc["committed_at"],
         candidates=[_candidate(item) for item in _array(doc["candidates"], "commitment.candidates")],
         exclusions=[
             Exclusion(**_object(item, "commitment.exclusions", {"label", "rule", "clause"}))
             for item in _array(doc["exclusions"], "commitment.exclusions")
         ],
-        panel=PanelRule(
+        **fixed,
+    )
+
+
+def commitment_from_stored(document: dict[str, Any], commitment_hash: str) -> Commitment:
+    """A commitment that ``commit`` built and checked, read back from where it was stored
+    with the hash computed then, without checking every candidate again.
+
+    For the platform's own immutable draw rows only: a large pool has tens of thousands
+    of candidates, and the reveal would otherwise spend most of its time re-checking
+    them. A record from elsewhere goes through ``commitment_from_document``.
+    """
+    commitment = Commitment(
+        candidates=tuple(
+            Candidate(c["label"], c["weight"], tuple(c["categories"]), c["employer_key"])
+            for c in document["candidates"]
+        ),
+        exclusions=tuple(Exclusion(e["label"], e["rule"], e["clause"]) for e in document["exclusions"]),
+        **_fixed_parts(document),
+    )
+    # Seed the cached document and hash: the seed is derived from the stored hash.
+    commitment.__dict__.update(_document=document, hash=commitment_hash)
+    return commitment
+
+
+def _fixed_parts(doc: dict[str, Any]) -> dict[str, Any]:
+    """Everything in a commitment document but the candidates and exclusions."""
+    if doc["version"] != VERSION:
+        raise DrawInputError("commitment.version", f"this verifier knows {VERSION!r} only")
+    previous = doc["previous"]
+    panel = _object(doc["panel"], "commitment.panel", PANEL_KEYS)
+    randomness = _object(doc["randomness"], "commitment.randomness", {"source", "groups"})
+    return {
+        "pool": doc["pool"],
+        "activity": doc["activity"],
+        "committed_at": doc["committed_at"],
+        "panel": PanelRule(
             size=panel["size"],
             reserves=panel["reserves"],
             category_counts=tuple(
@@ -819,18 +874,18 @@ def commitment_from_document(document: Any) -> Commitment:
             ),
             one_per_employer=panel["one_per_employer"],
         ),
-        randomness=RandomnessInputs(
+        "randomness": RandomnessInputs(
             source=randomness["source"],
             groups=tuple(
                 RandomnessGroup(**_object(item, "commitment.randomness.groups", GROUP_KEYS))
                 for item in _array(randomness["groups"], "commitment.randomness.groups")
             ),
         ),
-        server_commitment=doc["server_commitment"],
-        previous=None
+        "server_commitment": doc["server_commitment"],
+        "previous": None
         if previous is None
         else Previous(**_object(previous, "commitment.previous", {"commitment_hash", "reason"})),
-    )
+    }
 
 
 COMMITMENT_KEYS = frozenset(

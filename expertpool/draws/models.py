@@ -45,6 +45,13 @@ class ImmutableModel(models.Model):
 class Draw(ImmutableModel):
     """The commitment: everything fixed before the randomness exists."""
 
+    class Kind(models.TextChoices):
+        INITIAL = "initial", _("Draw")
+        REDRAW = "redraw", _("Re-draw")
+        # Drawn when the reserves of a revealed draw run out, for the seats still open.
+        SUPPLEMENTARY = "supplementary", _("Supplementary draw")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INITIAL)
     pool = models.ForeignKey("pools.Pool", on_delete=models.PROTECT, related_name="+")
     activity = models.ForeignKey("activities.Activity", on_delete=models.PROTECT, related_name="draws")
     # One re-draw per draw at most: the chain never forks.
@@ -96,25 +103,26 @@ class DrawReveal(ImmutableModel):
         return f"{self.draw_id} · {self.seed[:12]}"
 
 
-class DrawLabel(ImmutableModel):
-    """The sealed label → expert table of one draw (candidates and excluded experts)."""
+class DrawLabelTable(ImmutableModel):
+    """The sealed label → expert table of one draw (candidates and excluded experts).
 
-    draw = models.ForeignKey(Draw, on_delete=models.PROTECT, related_name="labels")
-    label = models.CharField(max_length=64)
-    expert = models.ForeignKey("experts.Expert", on_delete=models.PROTECT, related_name="+")
+    One row holding the whole table, not one row per label: a draw at 100,000 members
+    has tens of thousands of labels, and writing them row by row took a third of the
+    draw (docs/performance.md). Read only through ``draws.selectors.draw_labels``.
+    """
 
-    objects: ClassVar[models.Manager[DrawLabel]] = ImmutableQuerySet.as_manager()
+    draw = models.OneToOneField(Draw, on_delete=models.PROTECT, related_name="label_table")
+    # {label: expert id}
+    labels = models.JSONField()
+
+    objects: ClassVar[models.Manager[DrawLabelTable]] = ImmutableQuerySet.as_manager()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["draw", "label"], name="draw_label_unique"),
-            models.UniqueConstraint(fields=["draw", "expert"], name="draw_label_expert_unique"),
-        ]
-        verbose_name = _("draw label")
-        verbose_name_plural = _("draw labels")
+        verbose_name = _("draw label table")
+        verbose_name_plural = _("draw label tables")
 
     def __str__(self) -> str:
-        return self.label
+        return f"{self.draw_id} · {len(self.labels)}"
 
 
 class PanelSeat(models.Model):
@@ -138,6 +146,12 @@ class PanelSeat(models.Model):
         REPLACED = "replaced", _("Replaced")
         RELEASED = "released", _("Released")
 
+    class DeclineReason(models.TextChoices):
+        ILLNESS = "illness", _("Illness")
+        SCHEDULE = "schedule", _("Schedule conflict")
+        CONFLICT_OF_INTEREST = "conflict_of_interest", _("Conflict of interest")
+        OTHER = "other", _("Other")
+
     reveal = models.ForeignKey(DrawReveal, on_delete=models.PROTECT, related_name="seats")
     activity = models.ForeignKey("activities.Activity", on_delete=models.PROTECT, related_name="panel_seats")
     expert = models.ForeignKey("experts.Expert", on_delete=models.PROTECT, related_name="panel_seats")
@@ -147,6 +161,21 @@ class PanelSeat(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAWN)
     booked_from = models.DateTimeField(_("booked from"))
     booked_until = models.DateTimeField(_("booked until"))
+    # The requested category the seat fills: a panel seat's from the draw, a reserve's
+    # from the seat it replaces. Blank when the activity asked for no categories.
+    category = models.CharField(_("category"), max_length=50, blank=True)
+    replaces = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by", verbose_name=_("replaces")
+    )
+    invited_at = models.DateTimeField(_("invited at"), null=True, blank=True)
+    answer_due_at = models.DateTimeField(_("answer due by"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    decline_reason = models.CharField(
+        _("reason for declining"), max_length=30, choices=DeclineReason.choices, blank=True
+    )
+    decline_note = models.TextField(_("details"), blank=True)
+    # Part of the signed invitation link; a new invitation gets a new one, so old links die.
+    invitation_nonce = models.CharField(max_length=32, blank=True, editable=False)
 
     objects: ClassVar[models.Manager[PanelSeat]]
 
@@ -187,5 +216,48 @@ BLOCKING = models.Q(status__in=[PanelSeat.Status.INVITED, PanelSeat.Status.ACCEP
     role=PanelSeat.Role.PANEL, status=PanelSeat.Status.DRAWN
 )
 BLOCKING_SQL = "status IN ('invited', 'accepted') OR (role = 'panel' AND status = 'drawn')"
-# What counts as having served an activity, until invitations exist: accepted, or a drawn panel seat.
-SERVED = models.Q(status=PanelSeat.Status.ACCEPTED) | models.Q(role=PanelSeat.Role.PANEL, status=PanelSeat.Status.DRAWN)
+# A seat that takes one of the panel's places is exactly a seat that books the expert.
+FILLING = BLOCKING
+# What counts as serving an activity: the expert accepted the invitation.
+SERVED = models.Q(status=PanelSeat.Status.ACCEPTED)
+
+
+class Attendance(models.Model):
+    """What the client unit recorded after the activity for one panel member (input of discipline).
+
+    One row per accepted seat or approved directed selection; a correction changes the
+    row and the audit log keeps the earlier value.
+    """
+
+    class Outcome(models.TextChoices):
+        ATTENDED = "attended", _("Attended")
+        ABSENT_WITH_REASON = "absent_with_reason", _("Absent with valid reason")
+        ABSENT_WITHOUT_REASON = "absent_without_reason", _("Absent without reason or notice")
+        LEFT_DURING_WORK = "left_during_work", _("Left during the work")
+
+    activity = models.ForeignKey("activities.Activity", on_delete=models.PROTECT, related_name="attendance")
+    seat = models.OneToOneField(PanelSeat, null=True, blank=True, on_delete=models.PROTECT, related_name="attendance")
+    directed_selection = models.OneToOneField(
+        "activities.DirectedSelection", null=True, blank=True, on_delete=models.PROTECT, related_name="attendance"
+    )
+    outcome = models.CharField(_("attendance"), max_length=30, choices=Outcome.choices)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    objects: ClassVar[models.Manager[Attendance]]
+
+    class Meta:
+        ordering = ["activity", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(seat__isnull=False, directed_selection__isnull=True)
+                | models.Q(seat__isnull=True, directed_selection__isnull=False),
+                name="attendance_of_one_person",
+            )
+        ]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance records")
+
+    def __str__(self) -> str:
+        return f"{self.activity_id} · {self.outcome}"

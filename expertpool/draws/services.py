@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
+import datetime
 import hmac
 import secrets
 from collections.abc import Sequence
@@ -16,11 +16,13 @@ from django.utils.translation import gettext as _
 from expertpool.accounts.models import Role
 from expertpool.accounts.permissions import has_any_role, roles_in_pool
 from expertpool.activities.candidates import CandidateReport, algorithm_candidates, candidate_label, candidate_report
-from expertpool.activities.models import Activity, CategoryNeed
+from expertpool.activities.models import Activity
 from expertpool.activities.services import activity_mark_drawn, activity_panel_size_ok
 from expertpool.audit.services import audit_log
+from expertpool.core.workdays import WorkdayCalendarError, working_days_between
 from expertpool.draws import algorithm
-from expertpool.draws.models import BLOCKING, Draw, DrawLabel, DrawReveal, PanelSeat
+from expertpool.draws.invitations import panel_invite
+from expertpool.draws.models import BLOCKING, FILLING, TRANSITIONS, Draw, DrawLabelTable, DrawReveal, PanelSeat
 from expertpool.experts.models import Expert
 
 if TYPE_CHECKING:
@@ -43,7 +45,7 @@ def _require_admin(actor: User, pool: Pool) -> None:
         raise PermissionDenied(_("Only the pool's admins may run a draw."))
 
 
-def _check_chain(activity: Activity, previous: Draw | None, reason: str) -> None:
+def _check_chain(activity: Activity, previous: Draw | None, reason: str, kind: str) -> None:
     latest = Draw.objects.filter(activity_id=activity.pk).order_by("-pk").first()
     if previous is None and latest is not None:
         raise ValidationError(
@@ -55,6 +57,68 @@ def _check_chain(activity: Activity, previous: Draw | None, reason: str) -> None
         raise ValidationError({"reason": [_("A re-draw needs its reason.")]})
     if previous is None and reason:
         raise ValidationError({"reason": [_("A reason is given only for a re-draw.")]})
+    if kind == Draw.Kind.SUPPLEMENTARY:
+        _check_supplementary(activity, previous)
+
+
+def _check_supplementary(activity: Activity, previous: Draw | None) -> None:
+    """A supplementary draw follows a revealed draw whose reserves ran out with seats still open."""
+    if previous is None or not DrawReveal.objects.filter(draw_id=previous.pk).exists():
+        raise ValidationError({"previous": [_("A supplementary draw follows a revealed draw.")]})
+    if open_seats(activity) == 0:
+        raise ValidationError({"activity": [_("Every seat of the panel is filled: no supplementary draw is needed.")]})
+    if reserves_left(activity):
+        raise ValidationError(
+            {"activity": [_("Reserves are left: they are invited first, before any supplementary draw.")]}
+        )
+
+
+def _check_draw_window(activity: Activity, now: datetime.datetime) -> None:
+    """No draw earlier than the policy's working days before the activity, so names cannot leak."""
+    days = activity.pool.policy.rules.panel.draw_at_most_working_days_before
+    if days is None:
+        return
+    start = timezone.localdate(activity.starts_at)
+    try:
+        earliest = earliest_draw_day(start, days)
+    except WorkdayCalendarError as error:
+        raise ValidationError({"activity": [str(error)]}) from error
+    if timezone.localdate(now) < earliest:
+        raise ValidationError(
+            {
+                "activity": [
+                    _(
+                        "Experts are drawn at most %(days)s working days before the activity (%(clause)s): "
+                        "draw on or after %(date)s."
+                    )
+                    % {"days": days, "clause": _panel_clause(activity), "date": earliest.isoformat()}
+                ]
+            }
+        )
+
+
+def earliest_draw_day(start: datetime.date, days: int) -> datetime.date:
+    """The first day from which at most ``days`` working days remain up to ``start`` (start included)."""
+    day = start
+    while working_days_between(day - datetime.timedelta(days=1), start) <= days:
+        day -= datetime.timedelta(days=1)
+    return day
+
+
+def _panel_clause(activity: Activity) -> str:
+    return activity.pool.policy.rules.panel.clause or ""
+
+
+def open_seats(activity: Activity) -> int:
+    """Seats of the panel not taken by an invited or accepted expert (or a drawn panel seat)."""
+    return max(0, activity.panel_size - PanelSeat.objects.filter(FILLING, activity_id=activity.pk).count())
+
+
+def reserves_left(activity: Activity) -> bool:
+    """Whether a drawn reserve is still waiting to be invited."""
+    return PanelSeat.objects.filter(
+        activity_id=activity.pk, role=PanelSeat.Role.RESERVE, status=PanelSeat.Status.DRAWN
+    ).exists()
 
 
 def _check_supervisor(pool: Pool, supervisor: User | None) -> None:
@@ -70,15 +134,18 @@ def _shortfall_error(report: CandidateReport) -> ValidationError:
 
 def _employer_pseudonym(key: str, label_key: bytes) -> str:
     # The report's keys are USCCs or names; the record must show neither (docs/draw.md §3).
-    return "E" + hmac.new(label_key, b"employer:" + key.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+    return "E" + hmac.digest(label_key, b"employer:" + key.encode("utf-8"), "sha256").hex()[:16]
 
 
 def _frozen(report: CandidateReport, label_key: bytes) -> tuple[list[algorithm.Candidate], dict[str, int]]:
     candidates = []
     experts: dict[str, int] = {}
+    pseudonyms: dict[str, str] = {}  # many candidates share an employer: one HMAC each
     for row, candidate in zip(report.candidates, algorithm_candidates(report, label_key=label_key), strict=True):
         key = candidate.employer_key
-        pseudonym = None if key is None else _employer_pseudonym(key, label_key)
+        pseudonym = None
+        if key is not None:
+            pseudonym = pseudonyms.get(key) or pseudonyms.setdefault(key, _employer_pseudonym(key, label_key))
         candidates.append(algorithm.Candidate(candidate.label, candidate.weight, candidate.categories, pseudonym))
         experts[candidate.label] = row.expert_id
     return candidates, experts
@@ -94,16 +161,20 @@ def draw_commit(
     supervisor: User | None = None,
     previous: Draw | None = None,
     reason: str = "",
+    supplementary: bool = False,
 ) -> Draw:
     """Freeze the candidates, exclusions, panel rule and named randomness of a draw (docs/draw.md §3).
 
     Pool admins only (``PermissionDenied``). Raises ``ValidationError`` by field,
     storing nothing, when the panel size is outside the rule and not approved,
-    the activity is not open for a draw, the chain is broken (a second draw must
-    name the latest as ``previous``, with a reason), the supervisor holds no
-    supervisor role in the pool, the source is not named, or too few candidates
-    remain (the message gives the counts at each filter). Labels come from a
-    fresh key per draw, which is not kept. Audit code: ``draw.committed``.
+    the activity is not open for a draw, it is earlier than the policy's draw
+    window allows, the chain is broken (a second draw must name the latest as
+    ``previous``, with a reason), the supervisor holds no supervisor role in the
+    pool, the source is not named, or too few candidates remain (the message gives
+    the counts at each filter). A re-draw of a revealed draw releases the seats
+    that reveal made. A ``supplementary`` draw follows a revealed draw whose
+    reserves ran out and draws only the open seats. Labels come from a fresh key
+    per draw, which is not kept. Audit code: ``draw.committed``.
     """
     pool = activity.pool
     _require_admin(actor, pool)
@@ -113,11 +184,18 @@ def draw_commit(
     locked.pool = pool
     if not activity_panel_size_ok(locked):
         raise ValidationError({"panel_size": [_("The panel size is outside the rule and not approved yet.")]})
+    now = timezone.now()
+    _check_draw_window(locked, now)
     reason = reason.strip()
-    _check_chain(locked, previous, reason)
+    kind = _kind(previous, supplementary)
+    if kind == Draw.Kind.SUPPLEMENTARY and not reason:
+        reason = _("Supplementary draw: the reserves ran out with seats still open.")
+    _check_chain(locked, previous, reason, kind)
     _check_supervisor(pool, supervisor)
     if not randomness_source.strip():
         raise ValidationError({"randomness_source": [_("Name the source of the randomness.")]})
+    if kind == Draw.Kind.REDRAW and previous is not None:
+        _release_seats(actor=actor, draw=previous, reason=reason)
     report = candidate_report(activity=locked)
     if report.shortfall is not None:
         raise _shortfall_error(report)
@@ -125,14 +203,9 @@ def draw_commit(
     candidates, experts = _frozen(report, label_key)
     excluded = {e.expert_id: candidate_label(expert_id=e.expert_id, label_key=label_key) for e in report.exclusions}
     secret = algorithm.new_server_secret()
-    now = timezone.now()
     rules = pool.policy.rules
-    needs = list(
-        CategoryNeed.objects.filter(activity_id=locked.pk)
-        .order_by("position", "pk")
-        .values_list("category__code", "count")
-    )
-    _check_needs(locked, needs)
+    needs = [(need.code, need.count) for need in report.open_needs]
+    _check_needs(report.seats_to_fill, needs)
     try:
         commitment = algorithm.commit(
             pool=pool.slug,
@@ -142,7 +215,7 @@ def draw_commit(
             exclusions=[
                 algorithm.Exclusion(excluded[e.expert_id], e.rule, e.clause or NO_CLAUSE) for e in report.exclusions
             ],
-            panel=_panel_rule(locked, needs),
+            panel=_panel_rule(locked, report.seats_to_fill, needs),
             randomness=algorithm.RandomnessInputs(randomness_source.strip(), tuple(groups)),
             server_commitment=algorithm.server_commitment_of(secret),
             previous=None if previous is None else algorithm.Previous(previous.commitment_hash, reason),
@@ -151,6 +224,7 @@ def draw_commit(
         problem = _("The draw's inputs break a rule of docs/draw.md: %(problem)s") % {"problem": str(error)}
         raise ValidationError({error.field: [problem]}) from error
     draw = Draw.objects.create(
+        kind=kind,
         pool=pool,
         activity=locked,
         previous=previous,
@@ -163,10 +237,8 @@ def draw_commit(
         server_secret=secret,
         filter_counts=[[name, count] for name, count in report.counts],
     )
-    DrawLabel.objects.bulk_create(
-        [DrawLabel(draw=draw, label=label, expert_id=expert_id) for label, expert_id in experts.items()]
-        + [DrawLabel(draw=draw, label=label, expert_id=expert_id) for expert_id, label in excluded.items()]
-    )
+    labels = {label: expert_id for expert_id, label in excluded.items()} | experts
+    DrawLabelTable.objects.create(draw=draw, labels=labels)
     audit_log(
         actor=actor,
         action="draw.committed",
@@ -181,31 +253,61 @@ def draw_commit(
             "randomness_source": commitment.randomness.source,
             "supervisor": supervisor.get_username() if supervisor is not None else None,
             "previous": previous.pk if previous is not None else None,
+            "kind": kind,
+            "seats": report.seats_to_fill,
             "reason": reason,
         },
     )
     return draw
 
 
-def _check_needs(activity: Activity, needs: list[tuple[str, int]]) -> None:
+def _kind(previous: Draw | None, supplementary: bool) -> Draw.Kind:
+    if supplementary:
+        return Draw.Kind.SUPPLEMENTARY
+    return Draw.Kind.INITIAL if previous is None else Draw.Kind.REDRAW
+
+
+def _release_seats(*, actor: User, draw: Draw, reason: str) -> None:
+    """A re-draw replaces the earlier result: the seats its reveal made stop booking anyone."""
+    seats = list(
+        PanelSeat.objects.select_for_update()
+        .filter(reveal__draw_id=draw.pk)
+        .exclude(status__in=[s for s, moves in TRANSITIONS.items() if PanelSeat.Status.RELEASED not in moves])
+        .order_by("pk")
+    )
+    for seat in seats:
+        before = seat.status
+        seat.status = PanelSeat.Status.RELEASED
+        seat.save(update_fields=["status"])
+        audit_log(
+            actor=actor,
+            action="panel.seat_released",
+            target=seat,
+            pool=draw.pool,
+            clause=_panel_clause(draw.activity),
+            data={"activity": draw.activity_id, "draw": draw.pk, "from": before, "reason": reason},
+        )
+
+
+def _check_needs(seats: int, needs: list[tuple[str, int]]) -> None:
     """Category counts must fill the panel: the walk has no rule for seats left to any category."""
     total = sum(count for _code, count in needs)
-    if needs and total != activity.panel_size:
+    if needs and total != seats:
         raise ValidationError(
             {
                 "category_needs": [
                     _("The category counts add up to %(total)s, not to the panel size %(size)s (docs/draw.md §3).")
-                    % {"total": total, "size": activity.panel_size}
+                    % {"total": total, "size": seats}
                 ]
             }
         )
 
 
-def _panel_rule(activity: Activity, needs: list[tuple[str, int]]) -> algorithm.PanelRule:
+def _panel_rule(activity: Activity, seats: int, needs: list[tuple[str, int]]) -> algorithm.PanelRule:
     rules = activity.pool.policy.rules
     counts = tuple(algorithm.CategoryCount(code, count) for code, count in needs)
     return algorithm.PanelRule(
-        size=activity.panel_size,
+        size=seats,
         reserves=rules.panel.reserves,
         category_counts=counts,
         one_per_employer=any(rule.kind == "one_per_employer" for rule in rules.recusal),
@@ -258,7 +360,7 @@ def draw_reveal(
         raise ValidationError({"draw": [_("This draw has been revealed already.")]})
     if Draw.objects.filter(previous_id=locked.pk).exists():
         raise ValidationError({"draw": [_("This draw was superseded by a re-draw.")]})
-    commitment = algorithm.commitment_from_document(locked.commitment)
+    commitment = algorithm.commitment_from_stored(locked.commitment, locked.commitment_hash)
     values = _values(commitment.randomness.groups, public_numbers, supervisor_inputs)
     try:
         result = algorithm.draw(commitment, values, locked.server_secret)
@@ -282,9 +384,11 @@ def draw_reveal(
         revealed_at=timezone.now(),
         revealed_by=actor,
     )
-    _create_seats(reveal, activity, result, experts)
     if result.status == "drawn":
-        activity_mark_drawn(actor=actor, activity=Activity.objects.select_for_update().get(pk=locked.activity_id))
+        _create_seats(reveal, activity, result, experts)
+        panel_invite(actor=actor, reveal=reveal)
+        if activity.status == Activity.Status.REQUESTED:
+            activity_mark_drawn(actor=actor, activity=Activity.objects.select_for_update().get(pk=locked.activity_id))
     audit_log(
         actor=actor,
         action="draw.revealed",
@@ -306,8 +410,8 @@ def draw_reveal(
 def _seat_experts(draw: Draw, result: algorithm.DrawResult) -> dict[str, int]:
     """Label → expert id for the panel and the reserves, from the draw's sealed table."""
     labels = [seat.label for seat in result.panel] + [reserve.label for reserve in result.reserves]
-    rows = DrawLabel.objects.filter(draw_id=draw.pk, label__in=labels).values_list("label", "expert_id")
-    return dict(rows)
+    table = DrawLabelTable.objects.get(draw_id=draw.pk).labels
+    return {label: table[label] for label in labels}
 
 
 def _lock_experts(expert_ids: list[int]) -> None:
@@ -350,11 +454,11 @@ def _check_not_booked(activity: Activity, expert_ids: list[int]) -> None:
 def _create_seats(
     reveal: DrawReveal, activity: Activity, result: algorithm.DrawResult, experts: dict[str, int]
 ) -> None:
-    seats = [(PanelSeat.Role.PANEL, seat.label) for seat in result.panel]
-    seats += [(PanelSeat.Role.RESERVE, reserve.label) for reserve in result.reserves]
+    seats = [(PanelSeat.Role.PANEL, seat.label, seat.category or "") for seat in result.panel]
+    seats += [(PanelSeat.Role.RESERVE, reserve.label, "") for reserve in result.reserves]
     positions = {PanelSeat.Role.PANEL: 0, PanelSeat.Role.RESERVE: 0}
     rows = []
-    for role, label in seats:
+    for role, label, category in seats:
         positions[role] += 1
         rows.append(
             PanelSeat(
@@ -363,6 +467,7 @@ def _create_seats(
                 expert_id=experts[label],
                 role=role,
                 position=positions[role],
+                category=category,
                 booked_from=activity.starts_at,
                 booked_until=activity.ends_at,
             )

@@ -163,6 +163,9 @@ class WorkHistory(models.Model):
     start_month = models.DateField(_("from"), null=True, blank=True)
     end_month = models.DateField(_("to"), null=True, blank=True)
     employer_name = models.CharField(_("employer"), max_length=200)
+    # normalise_name(employer_name), stored so that the past-employer recusal rule
+    # matches the activity's parties in SQL instead of folding every row in Python.
+    employer_normalised = models.CharField(max_length=200, editable=False, blank=True, db_index=True)
     position = models.CharField(_("position or title"), max_length=100, blank=True)
 
     objects: ClassVar[models.Manager[WorkHistory]]

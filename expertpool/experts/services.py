@@ -31,9 +31,9 @@ from expertpool.experts.models import (
     WorkHistory,
     id_number_digest,
 )
-from expertpool.experts.records import ExpertRecord
+from expertpool.experts.records import ExpertRecord, WorkRow
 from expertpool.industries.models import IndustryCode
-from expertpool.organisations.models import Organisation
+from expertpool.organisations.models import Organisation, normalise_name
 from expertpool.organisations.services import organisation_errors, organisation_get_or_create
 from expertpool.pools.models import Category, Pool
 
@@ -279,10 +279,15 @@ def _save_new_expert(expert: Expert) -> None:
 
 def _create_rows(expert: Expert, record: ExpertRecord) -> None:
     Education.objects.bulk_create(Education(expert=expert, **vars(row)) for row in record.education)
-    WorkHistory.objects.bulk_create(WorkHistory(expert=expert, **vars(row)) for row in record.work_history)
+    WorkHistory.objects.bulk_create(_work_history(expert, row) for row in record.work_history)
     Credential.objects.bulk_create(Credential(expert=expert, **vars(row)) for row in record.credentials)
     ExpertDistinction.objects.bulk_create(ExpertDistinction(expert=expert, kind=kind) for kind in record.distinctions)
     Achievement.objects.bulk_create(Achievement(expert=expert, **vars(row)) for row in record.achievements)
+
+
+def _work_history(expert: Expert, row: WorkRow) -> WorkHistory:
+    # The recusal filter matches past employers on the stored normalised name.
+    return WorkHistory(expert=expert, employer_normalised=normalise_name(row.employer_name), **vars(row))
 
 
 @transaction.atomic

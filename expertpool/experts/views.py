@@ -30,6 +30,7 @@ from expertpool.accounts.models import User
 from expertpool.accounts.permissions import can_see_personal_data
 from expertpool.audit.services import audit_log
 from expertpool.core.masking import mask_id_number, mask_phone
+from expertpool.draws.selectors import ServiceCounts, service_counts
 from expertpool.experts.models import (
     TITLE_LEVEL_CHOICES,
     Attachment,
@@ -181,8 +182,20 @@ def expert_detail(request: HttpRequest, pool_slug: str, expert_id: int) -> HttpR
         "titles": [c for c in credentials if c.kind == CredentialKind.TITLE],
         "qualifications": [c for c in credentials if c.kind == CredentialKind.QUALIFICATION],
         "attachments": [(item, names.get(item.kind, item.kind)) for item in _attachments(pool, expert)],
+        **_service(pool, expert.pk),
     }
     return render(request, "experts/expert_detail.html", context)
+
+
+def _service(pool: Pool, expert_id: int) -> dict[str, object]:
+    """How often the expert was drawn, invited and served here; within the cap's period too."""
+    cap = pool.policy.rules.service_cap
+    counts = service_counts(pool=pool, expert_ids=[expert_id]).get(expert_id, ServiceCounts())
+    recent = None
+    if cap is not None:
+        since = timezone.now() - datetime.timedelta(days=cap.period_days)
+        recent = service_counts(pool=pool, expert_ids=[expert_id], since=since).get(expert_id, ServiceCounts())
+    return {"service": counts, "service_recent": recent, "service_cap": cap}
 
 
 @login_required

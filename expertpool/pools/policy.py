@@ -309,6 +309,30 @@ class Panel(OptionallyCited):
     """Reserves drawn in order, to replace experts who decline."""
     exception_needs_reason: bool = True
     """Whether a panel outside these rules is allowed with a recorded reason."""
+    draw_at_most_working_days_before: int | None = Field(default=None, ge=1, le=60)
+    """No draw earlier than this many working days before the activity starts, so names
+    cannot leak long before; null for no limit."""
+
+
+class Invitations(OptionallyCited):
+    """How drawn experts are asked to serve."""
+
+    answer_hours: int = Field(default=48, ge=1, le=720)
+    """Hours an invited expert has to accept or decline before the next reserve is invited."""
+
+
+class Confidentiality(Cited):
+    """Who was drawn stays with those who need it: the managing body, and the client unit once
+    experts have confirmed; the clause is cited whenever a panel is viewed."""
+
+
+class ServiceCap(Cited):
+    """How often one expert may serve, so the same faces do not sit on every panel."""
+
+    max_services: int = Field(ge=1)
+    """Accepted invitations allowed within the period; an expert at the cap is excluded."""
+    period_days: int = Field(ge=1, le=3660)
+    """The period, counted back from the activity's start."""
 
 
 class ActivityKind(StrictModel):
@@ -448,6 +472,12 @@ class Policy(StrictModel):
     """The kinds of activity experts are drawn for."""
     recusal: list[RecusalRule]
     """Reasons to exclude experts from a draw."""
+    invitations: Invitations
+    """How drawn experts are invited."""
+    service_cap: ServiceCap | None = None
+    """How often one expert may serve; null for no cap."""
+    confidentiality: Confidentiality
+    """The clause that keeps panels confidential."""
     absence: AbsenceRule
     """When absences lead to removal."""
     removal_reasons: list[RemovalReason] = Field(min_length=1)

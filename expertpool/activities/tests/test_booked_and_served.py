@@ -83,9 +83,10 @@ def test_served_the_subject_within_the_lookback_is_excluded(ur_pool: Pool) -> No
     subject, other_subject = org("某化工有限公司", coded=True), org("另一化工有限公司", coded=True)
     cutoff = START - datetime.timedelta(days=365)  # UR: one year, 2025-06-15
     on_boundary, day_before, other, declined = (member(ur_pool) for _ in range(4))
-    seat(at(ur_pool, cutoff.replace(hour=0), subject), on_boundary)
-    seat(at(ur_pool, cutoff.replace(hour=0) - datetime.timedelta(minutes=1), subject), day_before)
-    seat(at(ur_pool, START - 30 * 24 * HOUR, other_subject), other)
+    accepted = PanelSeat.Status.ACCEPTED
+    seat(at(ur_pool, cutoff.replace(hour=0), subject), on_boundary, status=accepted)
+    seat(at(ur_pool, cutoff.replace(hour=0) - datetime.timedelta(minutes=1), subject), day_before, status=accepted)
+    seat(at(ur_pool, START - 30 * 24 * HOUR, other_subject), other, status=accepted)
     seat(at(ur_pool, START - 30 * 24 * HOUR, subject), declined, status=PanelSeat.Status.DECLINED)
 
     report = candidate_report(activity=at(ur_pool, START, subject))

@@ -267,10 +267,12 @@ def _busy_pool(pool: Pool, size: int) -> Activity:
 @pytest.mark.parametrize("size", [8, 24])
 def test_query_count_does_not_grow_with_the_pool(pool: Pool, size: int, django_assert_num_queries: Any) -> None:
     busy = _busy_pool(pool, size)
-    # pool and policy, needs, parties, members, overlapping seats, conflicts, work history per
-    # employer rule, staff; and served seats where the policy has the rule
-    served = any(rule.kind == "served_subject_recently" for rule in pool.policy.rules.recusal)
-    with django_assert_num_queries(10 if served else 9):
+    # pool and policy, needs, parties, members, this activity's filled seats, overlapping seats,
+    # conflicts, work history per employer rule, staff; served seats and service counts where
+    # the policy has those rules
+    rules = pool.policy.rules
+    served = any(rule.kind == "served_subject_recently" for rule in rules.recusal)
+    with django_assert_num_queries(10 + served + (rules.service_cap is not None)):
         report = candidate_report(activity=busy)
 
     assert len(report.candidates) + len(report.exclusions) == size

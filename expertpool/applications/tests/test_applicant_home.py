@@ -32,8 +32,8 @@ def test_home_lists_my_applications_and_open_pools(
     make_application_in(Status.REJECTED, ur_pool, applicant)
     application_start(actor=applicant, pool=gz_pool)
     client = client_for(applicant)
-    # Session, user, applications (with pools and units), pools (with policies).
-    with django_assert_num_queries(5):
+    # Session, user, applications (with pools and units), pools (with policies), the header's expert check.
+    with django_assert_num_queries(6):
         response = client.get(reverse("applications:home"))
     assert response.status_code == 200
     text = response.text

@@ -212,7 +212,7 @@ def test_unit_home_lists_invitations_and_applications_in_fixed_queries(
     def page() -> str:
         client = client_for(gz_unit)
         client.get(reverse("applications:unit_home"))  # warm the session
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(7):
             response = client.get(reverse("applications:unit_home"))
         assert response.status_code == 200
         return response.content.decode()

@@ -59,7 +59,7 @@ def test_history_shows_every_decision_with_its_reason(ur_pool: Pool, django_asse
     application = make_application_in(Status.RETURNED, ur_pool, staff=staff)
     client = client_for(application.applicant)
     client.get(status_url(application))
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(status_url(application))
     text = response.text
     assert steps(text) == [

@@ -5,10 +5,14 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from expertpool.accounts.models import PoolRole, Role, User
+from expertpool.activities.models import Activity
 from expertpool.audit.models import AuditRecord
 from expertpool.audit.verification import verify_chain
 from expertpool.core.demo import DEMO_PASSWORD, GZ, PersonMaker, demo_seed
 from expertpool.core.validators import validate_id_number, validate_id_number_matches, validate_uscc
+from expertpool.draws import algorithm
+from expertpool.draws.models import Draw, PanelSeat
+from expertpool.draws.records import draw_record
 from expertpool.experts.models import Expert, Membership
 from expertpool.experts.records import ExpertRecord
 from expertpool.industries.models import IndustryCode
@@ -109,3 +113,17 @@ def test_seed_demo_refuses_loudly_without_the_industry_codes() -> None:
         seed()
 
     assert not Pool.objects.exists()
+
+
+def test_seed_demo_adds_an_activity_to_draw_and_one_drawn_with_answers() -> None:
+    seed()
+
+    for pool in Pool.objects.all():
+        activities = Activity.objects.filter(pool=pool)
+        assert sorted(activities.values_list("status", flat=True)) == ["drawn", "requested"]
+        draw = Draw.objects.get(pool=pool)
+        assert algorithm.verify(draw_record(draw)) == []
+        statuses = sorted(PanelSeat.objects.filter(activity__pool=pool).values_list("role", "status"))
+        assert ("panel", "accepted") in statuses
+        assert ("panel", "declined") in statuses or ("panel", "replaced") in statuses
+        assert ("reserve", "invited") in statuses

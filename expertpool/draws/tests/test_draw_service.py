@@ -7,7 +7,7 @@ from expertpool.accounts.models import User
 from expertpool.activities.models import Activity
 from expertpool.audit.models import AuditRecord
 from expertpool.draws import algorithm
-from expertpool.draws.models import Draw, DrawLabel, DrawReveal, ImmutableError
+from expertpool.draws.models import Draw, DrawLabelTable, DrawReveal, ImmutableError
 from expertpool.draws.records import draw_record
 from expertpool.draws.selectors import draw_labels
 from expertpool.draws.services import draw_commit, draw_reveal
@@ -69,7 +69,7 @@ def test_stored_draws_cannot_be_changed_or_deleted(gz_pool: Pool, gz_admin: User
     draw, reveal = committed_and_revealed(gz_pool, gz_admin)
 
     draw.reason = "changed"
-    for row in (draw, reveal, DrawLabel.objects.filter(draw=draw).first()):
+    for row in (draw, reveal, DrawLabelTable.objects.get(draw=draw)):
         assert row is not None
         with pytest.raises(ImmutableError):
             row.save()
@@ -116,7 +116,7 @@ def test_shortfall_is_refused_with_the_counts_and_nothing_stored(gz_pool: Pool, 
     assert "The panel needs 3 experts; only 2 remain after recusal." in messages
     assert "active members in the needed categories: 2" in messages
     assert not Draw.objects.exists()
-    assert not DrawLabel.objects.exists()
+    assert not DrawLabelTable.objects.exists()
     assert AuditRecord.objects.count() == audited
 
 
@@ -169,3 +169,15 @@ def test_server_secret_is_absent_from_the_record_before_reveal(gz_pool: Pool, gz
 
     draw_reveal(actor=gz_admin, draw=draw, public_numbers=PUBLIC, supervisor_inputs=SUPERVISOR)
     assert draw_record(draw)["reveal"]["server_secret"] == draw.server_secret
+
+
+def test_reveal_reads_the_stored_commitment_as_the_verifier_does(gz_pool: Pool, gz_admin: User) -> None:
+    draw, reveal = committed_and_revealed(gz_pool, gz_admin)
+
+    stored = algorithm.commitment_from_stored(draw.commitment, draw.commitment_hash)
+    checked = algorithm.commitment_from_document(draw.commitment)
+
+    assert stored == checked
+    assert stored.hash == checked.hash == draw.commitment_hash
+    values = reveal.randomness["values"]
+    assert algorithm.draw(stored, values, draw.server_secret).result_document() == reveal.result

@@ -10,7 +10,7 @@ from expertpool.activities.models import Activity
 from expertpool.activities.tests.test_booked_and_served import seat
 from expertpool.audit.models import AuditRecord
 from expertpool.draws import algorithm
-from expertpool.draws.models import TRANSITIONS, Draw, DrawLabel, DrawReveal, PanelSeat
+from expertpool.draws.models import TRANSITIONS, Draw, DrawLabelTable, DrawReveal, PanelSeat
 from expertpool.draws.services import draw_commit, draw_reveal
 from expertpool.draws.tests.factories import (
     PUBLIC,
@@ -24,7 +24,7 @@ from expertpool.pools.models import Pool
 
 
 def labels_to_experts(draw: Draw) -> dict[str, int]:
-    return dict(DrawLabel.objects.filter(draw=draw).values_list("label", "expert_id"))
+    return dict(DrawLabelTable.objects.get(draw=draw).labels)
 
 
 def test_reveal_creates_seats_in_draw_order_with_roles(gz_pool: Pool, gz_admin: User) -> None:
@@ -36,7 +36,8 @@ def test_reveal_creates_seats_in_draw_order_with_roles(gz_pool: Pool, gz_admin: 
 
     panel = [experts[s["label"]] for s in reveal.result["panel"]]
     reserves = [experts[r["label"]] for r in reveal.result["reserves"]]
-    assert seats == [("panel", n + 1, e, "drawn") for n, e in enumerate(panel)] + [
+    # Panel members are invited in the same transaction; reserves wait, drawn.
+    assert seats == [("panel", n + 1, e, "invited") for n, e in enumerate(panel)] + [
         ("reserve", n + 1, e, "drawn") for n, e in enumerate(reserves)
     ]
     times = set(PanelSeat.objects.filter(reveal=reveal).values_list("activity_id", "booked_from", "booked_until"))

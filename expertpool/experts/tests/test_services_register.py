@@ -13,7 +13,7 @@ from expertpool.accounts.models import User
 from expertpool.audit.models import AuditRecord
 from expertpool.audit.verification import verify_chain
 from expertpool.core.masking import mask_id_number
-from expertpool.experts.models import Expert, Membership, MembershipStatus
+from expertpool.experts.models import Expert, Membership, MembershipStatus, WorkHistory
 from expertpool.experts.records import CredentialRow, EducationRow, ExpertRecord, WorkRow
 from expertpool.experts.services import expert_register, expert_snapshot
 from expertpool.organisations.models import Organisation
@@ -193,3 +193,13 @@ def test_categories_must_be_the_pools_own(gz_pool: Pool, expert_record: RecordFa
         "categories": ["Unknown category: climate_change."]
     }
     assert refused(gz_pool, expert_record(categories=())) == {"categories": ["Choose at least one category."]}
+
+
+def test_work_history_rows_carry_the_normalised_employer_name(gz_pool: Pool, expert_record: RecordFactory) -> None:
+    spelt = "广州（某）有限公司 "
+    record = expert_record(work_history=(WorkRow(employer_name=spelt, position="工程师"),))
+    membership = expert_register(actor=None, pool=gz_pool, record=record)
+
+    row = WorkHistory.objects.get(expert=membership.expert)
+    assert row.employer_name == spelt
+    assert row.employer_normalised == "广州(某)有限公司"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,12 +15,16 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from expertpool.accounts.models import Role, User
 from expertpool.accounts.services import pool_role_grant
+from expertpool.activities.tests.test_booked_and_served import at, seat
+from expertpool.activities.tests.test_candidates import member
 from expertpool.audit.models import AuditRecord
 from expertpool.core.masking import mask_id_number, mask_phone
 from expertpool.core.testing import english_client
+from expertpool.draws.models import PanelSeat
 from expertpool.experts.models import Attachment, Membership
 from expertpool.experts.records import CredentialRow, ExpertRecord
 from expertpool.experts.services import expert_register
@@ -317,3 +322,18 @@ def test_attachment_of_another_expert_is_not_found(
         kwargs={"pool_slug": gz_pool.slug, "expert_id": other.expert_id, "attachment_id": attachment.pk},
     )
     assert client_for(gz_admin).get(url).status_code == 404
+
+
+def test_detail_counts_draws_invitations_and_service_days(ur_admin: User, ur_pool: Pool) -> None:
+    expert_id = member(ur_pool)
+    served = seat(at(ur_pool, timezone.now() - datetime.timedelta(days=10)), expert_id, status="accepted")
+    PanelSeat.objects.filter(pk=served.pk).update(invited_at=timezone.now())
+    seat(at(ur_pool, timezone.now() - datetime.timedelta(days=400)), expert_id, status="declined")
+    membership = Membership.objects.get(pool=ur_pool, expert_id=expert_id)
+
+    page = client_for(ur_admin).get(detail_url(membership)).text
+
+    table = page.split('id="service-counts"')[1].split("</table>")[0]
+    rows = [re.findall(r"<td>(\d+)</td>", row) for row in table.split("<tr>")[2:]]
+    assert rows == [["2", "1", "1", "1"], ["1", "1", "1", "1"]]
+    assert "An expert who served 6 times in 365 days is not drawn (UR 第十二条)." in page

@@ -19,11 +19,12 @@ from django_tasks import TaskResultStatus
 from django_tasks.base import Task
 
 from expertpool.applications.tasks import admit_due_applications
+from expertpool.draws.tasks import expire_invitations
 
 logger = logging.getLogger("expertpool.scheduler")
 
 # Every task that catches up with work falling due by date; each must be safe to run any time.
-DUE_WORK: tuple[Task[[], Any], ...] = (admit_due_applications,)
+DUE_WORK: tuple[Task[[], Any], ...] = (admit_due_applications, expire_invitations)
 
 
 def positive_seconds(value: str) -> int:
@@ -66,7 +67,10 @@ def _refresh_connections() -> None:
 
 
 class Command(BaseCommand):
-    help = "Enqueue the due work (admission after public notice) every interval; stop on SIGTERM or Ctrl-C."
+    help = (
+        "Enqueue the due work (admission after public notice, expired invitations) every interval; "
+        "stop on SIGTERM or Ctrl-C."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
