@@ -34,6 +34,8 @@ ALREADY_ASKED = "already_asked"
 SERVICE_CAP = "service_cap"
 ONE_PER_EMPLOYER = "one_per_employer"
 LABEL_LENGTH = 16
+# Every candidate weighs the same until preference weights exist (docs/draw.md §6).
+CANDIDATE_WEIGHT = 1
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ class NotChecked:
     detail: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CandidateRow:
     expert_id: int
     categories: tuple[str, ...]  # the needed categories held, in the need order
@@ -121,7 +123,8 @@ class _Need:
     count: int
 
 
-@dataclass
+# Slots: one instance per member of the pool, so building and reading them must be cheap.
+@dataclass(slots=True)
 class _Member:
     expert_id: int
     employer_uscc: str | None
@@ -249,7 +252,7 @@ def algorithm_candidates(report: CandidateReport, *, label_key: bytes) -> list[a
     return [
         algorithm.Candidate(
             label=candidate_label(expert_id=row.expert_id, label_key=label_key),
-            weight=1,
+            weight=CANDIDATE_WEIGHT,
             categories=row.categories,
             employer_key=row.employer_key,
         )

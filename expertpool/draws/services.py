@@ -15,7 +15,12 @@ from django.utils.translation import gettext as _
 
 from expertpool.accounts.models import Role
 from expertpool.accounts.permissions import has_any_role, roles_in_pool
-from expertpool.activities.candidates import CandidateReport, algorithm_candidates, candidate_label, candidate_report
+from expertpool.activities.candidates import (
+    CANDIDATE_WEIGHT,
+    CandidateReport,
+    candidate_label,
+    candidate_report,
+)
 from expertpool.activities.models import Activity
 from expertpool.activities.services import activity_mark_drawn, activity_panel_size_ok
 from expertpool.audit.services import audit_log
@@ -138,16 +143,18 @@ def _employer_pseudonym(key: str, label_key: bytes) -> str:
 
 
 def _frozen(report: CandidateReport, label_key: bytes) -> tuple[list[algorithm.Candidate], dict[str, int]]:
+    """The report's candidates under pseudonymous labels and employer pseudonyms, and label → expert."""
     candidates = []
     experts: dict[str, int] = {}
     pseudonyms: dict[str, str] = {}  # many candidates share an employer: one HMAC each
-    for row, candidate in zip(report.candidates, algorithm_candidates(report, label_key=label_key), strict=True):
-        key = candidate.employer_key
+    for row in report.candidates:
+        label = candidate_label(expert_id=row.expert_id, label_key=label_key)
+        key = row.employer_key
         pseudonym = None
         if key is not None:
             pseudonym = pseudonyms.get(key) or pseudonyms.setdefault(key, _employer_pseudonym(key, label_key))
-        candidates.append(algorithm.Candidate(candidate.label, candidate.weight, candidate.categories, pseudonym))
-        experts[candidate.label] = row.expert_id
+        candidates.append(algorithm.Candidate(label, CANDIDATE_WEIGHT, row.categories, pseudonym))
+        experts[label] = row.expert_id
     return candidates, experts
 
 
