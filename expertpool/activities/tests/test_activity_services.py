@@ -126,11 +126,11 @@ def test_client_unit_of_another_pool_is_refused(gz_pool: Pool, ur_unit: User) ->
         _request(ur_unit, gz_pool)
 
 
-def test_unknown_kind_is_refused(gz_pool: Pool, gz_unit: User) -> None:
-    # 现场踏勘 is Urumqi's kind, not Guangzhou's.
+def test_unknown_kind_is_refused(ur_pool: Pool, ur_unit: User) -> None:
+    # 审核评估 is Guangzhou's own kind, not Urumqi's.
     with pytest.raises(ValidationError) as exc:
-        _request(gz_unit, gz_pool, kind="site_survey")
-    assert _errors(exc) == {"kind": ["Unknown kind of activity: site_survey."]}
+        _request(ur_unit, ur_pool, kind="audit_assessment")
+    assert _errors(exc) == {"kind": ["Unknown kind of activity: audit_assessment."]}
 
 
 @pytest.mark.parametrize("hours", [0, -2])

@@ -140,7 +140,9 @@ def test_a_file_that_is_not_a_policy_mapping_is_refused(text: str, message: str)
 
 
 def test_an_unquoted_date_version_is_read_as_text() -> None:
-    text = policy_text(policy_data()).replace("version: '2025-07-29'", "version: 2025-07-29", 1)
+    text = policy_text({**policy_data(), "version": "2025-07-29"}).replace(
+        "version: '2025-07-29'", "version: 2025-07-29", 1
+    )
     assert "version: 2025-07-29\n" in text
     assert parse_policy(text).version == "2025-07-29"
 

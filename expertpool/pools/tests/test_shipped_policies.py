@@ -91,6 +91,20 @@ def test_terms_notice_and_panels() -> None:
     assert ur.panel.clause == "UR 第十二条"
 
 
+def test_both_offer_the_usual_activity_kinds_and_the_selection_settings() -> None:
+    gz, ur = shipped(GZ), shipped(UR)
+    usual = {"review", "acceptance", "consultation", "training", "site_survey"}
+    for policy in (gz, ur):
+        assert usual <= {kind.code for kind in policy.activity_kinds}
+    assert "audit_assessment" in {kind.code for kind in gz.activity_kinds}  # GZ's own: 清洁生产审核评估
+    assert (gz.invitations.answer_hours, ur.invitations.answer_hours) == (48, 24)
+    assert (gz.panel.draw_at_most_working_days_before, ur.panel.draw_at_most_working_days_before) == (None, 5)
+    assert gz.service_cap is None
+    assert ur.service_cap is not None
+    assert (ur.service_cap.max_services, ur.service_cap.period_days, ur.service_cap.clause) == (6, 365, "UR 第十二条")
+    assert (gz.confidentiality.clause, ur.confidentiality.clause) == ("GZ 三（五）", "UR 第十一条（四）")
+
+
 def test_absence_rules_differ_as_the_sources_do() -> None:
     gz, ur = shipped(GZ).absence, shipped(UR).absence
     assert (gz.mode, gz.count, gz.window_days, gz.clause) == ("total", 3, None, "GZ 五（一）2")
