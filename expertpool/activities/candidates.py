@@ -12,6 +12,7 @@ import hmac
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -63,8 +64,9 @@ class NotChecked:
     detail: str
 
 
-@dataclass(frozen=True, slots=True)
-class CandidateRow:
+class CandidateRow(NamedTuple):
+    """A candidate of the report; a named tuple, as a large pool makes tens of thousands."""
+
     expert_id: int
     categories: tuple[str, ...]  # the needed categories held, in the need order
     employer_key: str | None
@@ -566,7 +568,8 @@ def _served_filter(rule: RecusalRule, context: _Context, remaining: set[int]) ->
 
 
 def _candidate(member: _Member, needs: list[_Need]) -> CandidateRow:
-    categories = tuple(need.code for need in needs if need.category_id in member.category_ids)
+    held = member.category_ids
+    categories = tuple([need.code for need in needs if need.category_id in held])
     return CandidateRow(member.expert_id, categories, _employer_key(member))
 
 
