@@ -12,6 +12,8 @@ from expertpool.accounts.models import FULL_PERSONAL_DATA_ROLES, STAFF_ROLES, WR
 from expertpool.pools.models import Pool
 
 if TYPE_CHECKING:
+    from expertpool.organisations.models import Organisation
+
     AnyUser = User | AnonymousUser
 
 
@@ -79,3 +81,25 @@ __all__ = [
     "pools_for_user",
     "roles_in_pool",
 ]
+
+
+def acts_for_client_unit(user: AnyUser, *, pool_id: int, organisation_id: int) -> bool:
+    """Whether ``user`` holds the client-unit role in the pool for that organisation."""
+    if not user.is_authenticated:
+        return False
+    return PoolRole.objects.filter(
+        user_id=user.pk, pool_id=pool_id, role=Role.CLIENT_UNIT, organisation_id=organisation_id
+    ).exists()
+
+
+def client_unit_for(user: AnyUser, pool: Pool) -> Organisation | None:
+    """The organisation ``user`` acts for as a client unit of ``pool`` (the first, if several)."""
+    if not user.is_authenticated:
+        return None
+    role = (
+        PoolRole.objects.filter(user_id=user.pk, pool=pool, role=Role.CLIENT_UNIT, organisation__isnull=False)
+        .select_related("organisation")
+        .order_by("pk")
+        .first()
+    )
+    return None if role is None else role.organisation

@@ -24,8 +24,8 @@ from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from expertpool.accounts.models import PoolRole, Role, User
-from expertpool.accounts.permissions import can_view_registry
+from expertpool.accounts.models import User
+from expertpool.accounts.permissions import can_view_registry, client_unit_for
 from expertpool.activities.models import Activity, ActivityParty, DirectedSelection
 from expertpool.activities.selectors_client import (
     get_activity_for_user,
@@ -221,13 +221,7 @@ def _pool_access(user: User, slug: str) -> tuple[Pool, Organisation | None]:
     pool = Pool.objects.select_related("policy").filter(slug=slug).first()
     if pool is None:
         raise Http404
-    role = (
-        PoolRole.objects.filter(user_id=user.pk, pool=pool, role=Role.CLIENT_UNIT, organisation__isnull=False)
-        .select_related("organisation")
-        .order_by("pk")
-        .first()
-    )
-    unit = role.organisation if role is not None else None
+    unit = client_unit_for(user, pool)
     if unit is None and not can_view_registry(user, pool):
         raise Http404
     return pool, unit

@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 from django.http import Http404
 
-from expertpool.accounts.models import PoolRole, Role
-from expertpool.accounts.permissions import can_view_registry
+from expertpool.accounts.permissions import acts_for_client_unit, can_view_registry
 from expertpool.activities.models import Activity, DirectedSelection
 
 if TYPE_CHECKING:
@@ -25,11 +24,7 @@ _RELATED = ("activity__pool__policy", "activity__client_unit", "requested_by", "
 
 def is_requesting_unit(user: AnyUser, activity: Activity) -> bool:
     """Whether ``user`` acts for the client unit that requested ``activity``."""
-    if not user.is_authenticated:
-        return False
-    return PoolRole.objects.filter(
-        user_id=user.pk, pool_id=activity.pool_id, role=Role.CLIENT_UNIT, organisation_id=activity.client_unit_id
-    ).exists()
+    return acts_for_client_unit(user, pool_id=activity.pool_id, organisation_id=activity.client_unit_id)
 
 
 def get_activity_for_requester(user: AnyUser, activity_id: int) -> Activity:

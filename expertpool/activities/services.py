@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from expertpool.accounts.models import PoolRole, Role
-from expertpool.accounts.permissions import has_any_role, roles_by_pool
+from expertpool.accounts.models import Role
+from expertpool.accounts.permissions import client_unit_for, has_any_role, roles_by_pool
 from expertpool.activities.models import Activity, ActivityParty, CategoryNeed, DeclaredConflict
 from expertpool.audit.services import audit_log
 from expertpool.core.validators import validate_uscc
@@ -46,15 +46,10 @@ def activity_panel_size_ok(activity: Activity) -> bool:
 
 
 def _client_unit(actor: User, pool: Pool) -> Organisation:
-    pool_role = (
-        PoolRole.objects.filter(user_id=actor.pk, pool=pool, role=Role.CLIENT_UNIT, organisation__isnull=False)
-        .select_related("organisation")
-        .order_by("pk")
-        .first()
-    )
-    if pool_role is None or pool_role.organisation is None:
+    unit = client_unit_for(actor, pool)
+    if unit is None:
         raise PermissionDenied(_("Only a client unit of the pool may request an activity."))
-    return pool_role.organisation
+    return unit
 
 
 def _party_errors(field: str, parties: Sequence[PartyInput]) -> FieldErrors:

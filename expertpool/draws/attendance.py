@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from expertpool.accounts.models import PoolRole, Role
+from expertpool.accounts.permissions import acts_for_client_unit
 from expertpool.activities.models import Activity, DirectedSelection
 from expertpool.audit.services import audit_log, changes
 from expertpool.draws.models import Attendance, PanelSeat
@@ -60,10 +60,7 @@ class AttendanceRowError(ValidationError):
 
 
 def _check_actor(actor: User, activity: Activity) -> None:
-    acts_for_unit = PoolRole.objects.filter(
-        user_id=actor.pk, pool_id=activity.pool_id, role=Role.CLIENT_UNIT, organisation_id=activity.client_unit_id
-    ).exists()
-    if not acts_for_unit:
+    if not acts_for_client_unit(actor, pool_id=activity.pool_id, organisation_id=activity.client_unit_id):
         raise PermissionDenied(_("Only the activity's client unit may record attendance."))
 
 
