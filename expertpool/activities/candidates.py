@@ -8,7 +8,6 @@ recusal rules run in Python over dicts. See docs/activities.md, "Who may be draw
 from __future__ import annotations
 
 import datetime
-import hmac
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,9 +19,9 @@ from django.utils.translation import gettext as _
 
 from expertpool.accounts.models import STAFF_ROLES, PoolRole, Role
 from expertpool.activities.models import Activity, ActivityParty, CategoryNeed, DeclaredConflict
-from expertpool.draws import algorithm
 from expertpool.draws.models import BLOCKING, FILLING, SERVED, PanelSeat
-from expertpool.experts.models import EmploymentStatus, Membership, MembershipStatus, WorkHistory
+from expertpool.experts.models import EmploymentStatus, Expert, Membership, MembershipStatus, WorkHistory
+from expertpool.organisations.models import Organisation
 from expertpool.pools.models import Pool
 from expertpool.pools.policy import RecusalRule, ServiceCap
 
@@ -34,7 +33,6 @@ OVERLAPPING = "overlapping_booking"
 ALREADY_ASKED = "already_asked"
 SERVICE_CAP = "service_cap"
 ONE_PER_EMPLOYER = "one_per_employer"
-LABEL_LENGTH = 16
 # Every candidate weighs the same until preference weights exist (docs/draw.md §6).
 CANDIDATE_WEIGHT = 1
 
@@ -69,7 +67,8 @@ class CandidateRow(NamedTuple):
 
     expert_id: int
     categories: tuple[str, ...]  # the needed categories held, in the need order
-    employer_key: str | None
+    # The employer's organisation id; None for retirees and the unemployed (docs/draw.md §3).
+    employer_key: int | None
 
 
 @dataclass(frozen=True)
@@ -125,15 +124,17 @@ class _Need:
     count: int
 
 
-# Slots: one instance per member of the pool, so building and reading them must be cheap.
-@dataclass(slots=True)
-class _Member:
-    expert_id: int
-    employer_uscc: str | None
-    employer_name: str | None  # normalised
-    retired: bool
-    user_id: int | None
-    category_ids: set[int]
+@dataclass(frozen=True)
+class _Members:
+    """The pool's active members in the needed categories, as plain dicts keyed by expert id:
+    a large pool has tens of thousands, so there is no object per member."""
+
+    categories: dict[int, list[int]]  # the needed category ids held
+    employers: dict[int, int | None]  # the employer's organisation id
+    retired: set[int]
+
+    def employer_key(self, expert_id: int) -> int | None:
+        return None if expert_id in self.retired else self.employers[expert_id]
 
 
 @dataclass(frozen=True)
@@ -174,7 +175,7 @@ class _Filled:
 
     expert_id: int
     category: str
-    employer_key: str | None
+    employer_key: int | None
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,7 @@ class _Context:
     pool: Pool
     activity: Activity
     on_date: datetime.date
-    members: dict[int, _Member]
+    members: _Members
     parties: list[_Party]
     filled: list[_Filled]
 
@@ -207,7 +208,7 @@ def candidate_report(*, activity: Activity, on_date: datetime.date | None = None
         parties=_parties(activity),
         filled=_filled(activity),
     )
-    remaining = set(context.members)
+    remaining = set(context.members.categories)
     counts: list[tuple[str, int]] = [(_("active members in the needed categories"), len(remaining))]
     exclusions: list[Exclusion] = []
     notes: list[ReviewNote] = []
@@ -232,7 +233,7 @@ def candidate_report(*, activity: Activity, on_date: datetime.date | None = None
         run(_service_cap_filter(cap, context, remaining), _after(SERVICE_CAP, cap.clause))
     open_needs = _open_needs(needs, context.filled)
     seats = activity.panel_size - len(context.filled)
-    candidates = tuple(_candidate(context.members[expert_id], needs) for expert_id in sorted(remaining))
+    candidates = _candidates(context.members, needs, remaining)
     return CandidateReport(
         seats_to_fill=seats,
         open_needs=open_needs,
@@ -249,24 +250,6 @@ def _after(rule: str, clause: str) -> str:
     return _("after %(rule)s (%(clause)s)") % {"rule": rule, "clause": clause}
 
 
-def algorithm_candidates(report: CandidateReport, *, label_key: bytes) -> list[algorithm.Candidate]:
-    """The report's candidates as the draw algorithm sees them, under pseudonymous labels."""
-    return [
-        algorithm.Candidate(
-            label=candidate_label(expert_id=row.expert_id, label_key=label_key),
-            weight=CANDIDATE_WEIGHT,
-            categories=row.categories,
-            employer_key=row.employer_key,
-        )
-        for row in report.candidates
-    ]
-
-
-def candidate_label(*, expert_id: int, label_key: bytes) -> str:
-    """First 16 hex digits of HMAC-SHA256(label_key, decimal expert id): stable, reveals nothing."""
-    return hmac.digest(label_key, str(expert_id).encode("ascii"), "sha256").hex()[:LABEL_LENGTH]
-
-
 # --- fetching (one query each) ------------------------------------------------------
 
 
@@ -279,50 +262,50 @@ def _needs(activity: Activity) -> list[_Need]:
     return [_Need(category_id=c, code=code, name=name, count=count) for c, code, name, count in rows]
 
 
-def _members(pool_id: int, needs: list[_Need]) -> dict[int, _Member]:
-    fields = ("expert__employer__uscc", "expert__employer__normalised_name", "expert__employment_status")
-    members: dict[int, _Member] = {}
-    active = Membership.objects.filter(pool_id=pool_id, status=MembershipStatus.ACTIVE)
-    if not needs:
-        for expert_id, uscc, name, status, user_id in active.values_list("expert_id", *fields, "expert__user_id"):
-            members[expert_id] = _Member(expert_id, uscc, name, status == EmploymentStatus.RETIRED, user_id, set())
-        return members
-    # One row per (member, needed category held): the join through the category table.
-    held = Membership.categories.through.objects.filter(
-        membership__pool_id=pool_id,
-        membership__status=MembershipStatus.ACTIVE,
-        category_id__in=[need.category_id for need in needs],
-    ).values_list(
-        "membership__expert_id",
-        "category_id",
-        *(f"membership__{f}" for f in fields),
-        "membership__expert__user_id",
-    )
-    for expert_id, category_id, uscc, name, status, user_id in held:
-        member = members.get(expert_id)
-        if member is None:
-            retired = status == EmploymentStatus.RETIRED
-            member = members[expert_id] = _Member(expert_id, uscc, name, retired, user_id, set())
-        member.category_ids.add(category_id)
+def _members(pool_id: int, needs: list[_Need]) -> _Members:
+    """One row per (member, needed category held), or per member when any category will do.
+
+    The employer's id, not its code or name: the organisations table stays out of the
+    largest query of a draw, and the employer rules match the few units that are parties.
+    """
+    members = _Members(categories={}, employers={}, retired=set())
+    rows: Iterable[tuple[int, int | None, int | None, str]]
+    if needs:
+        rows = Membership.categories.through.objects.filter(
+            membership__pool_id=pool_id,
+            membership__status=MembershipStatus.ACTIVE,
+            category_id__in=[need.category_id for need in needs],
+        ).values_list(
+            "membership__expert_id",
+            "category_id",
+            "membership__expert__employer_id",
+            "membership__expert__employment_status",
+        )
+    else:
+        active = Membership.objects.filter(pool_id=pool_id, status=MembershipStatus.ACTIVE)
+        fields = active.values_list("expert_id", "expert__employer_id", "expert__employment_status")
+        rows = ((expert_id, None, employer_id, status) for expert_id, employer_id, status in fields)
+    categories, employers = members.categories, members.employers
+    for expert_id, category_id, employer_id, status in rows:
+        held = categories.get(expert_id)
+        if held is None:
+            held = categories[expert_id] = []
+            employers[expert_id] = employer_id
+            if status == EmploymentStatus.RETIRED:
+                members.retired.add(expert_id)
+        if category_id is not None:
+            held.append(category_id)
     return members
 
 
 def _filled(activity: Activity) -> list[_Filled]:
     """The activity's taken seats, with the seated experts' employer keys."""
     rows = PanelSeat.objects.filter(FILLING, activity_id=activity.pk).values_list(
-        "expert_id",
-        "category",
-        "expert__employer__uscc",
-        "expert__employer__normalised_name",
-        "expert__employment_status",
+        "expert_id", "category", "expert__employer_id", "expert__employment_status"
     )
     return [
-        _Filled(
-            expert_id,
-            category,
-            _employer_key(_Member(expert_id, uscc, name, status == EmploymentStatus.RETIRED, None, set())),
-        )
-        for expert_id, category, uscc, name, status in rows
+        _Filled(expert_id, category, None if status == EmploymentStatus.RETIRED else employer_id)
+        for expert_id, category, employer_id, status in rows
     ]
 
 
@@ -359,13 +342,14 @@ def _employer_filter(rule: RecusalRule, context: _Context, remaining: set[int]) 
     if not parties:
         return []
     role_label = str(ActivityParty.Role(role).label)
+    matched = _party_organisations(parties)
     found: dict[int, str] = {}
-    for expert_id in remaining:
-        member = context.members[expert_id]
-        party = parties.match(member.employer_uscc, member.employer_name)
-        if party is not None:
+    # The few experts employed by a party, by the employer index, not a pass over every member.
+    employed = Expert.objects.filter(employer_id__in=list(matched)).values_list("pk", "employer_id")
+    for expert_id, employer_id in employed:
+        if expert_id in remaining:
             found[expert_id] = _("current employer %(organisation)s is the activity's %(role)s") % {
-                "organisation": party.name,
+                "organisation": matched[employer_id].name,
                 "role": role_label,
             }
     if rule.lookback_years is not None:
@@ -373,6 +357,15 @@ def _employer_filter(rule: RecusalRule, context: _Context, remaining: set[int]) 
         for expert_id, detail in _past_employers(context, parties, remaining - found.keys(), cutoff, rule):
             found.setdefault(expert_id, detail)
     return [Exclusion(expert_id, rule.kind, rule.clause, found[expert_id]) for expert_id in sorted(found)]
+
+
+def _party_organisations(parties: _Parties) -> dict[int, _Party]:
+    """The organisations that are one of the parties: by USCC, or by normalised name where no USCC is known."""
+    rows = Organisation.objects.filter(
+        Q(uscc__in=list(parties.by_uscc)) | Q(normalised_name__in=list(parties.by_name))
+    ).values_list("pk", "uscc", "normalised_name")
+    matched = {pk: parties.match(uscc, normalised) for pk, uscc, normalised in rows}
+    return {pk: party for pk, party in matched.items() if party is not None}
 
 
 def _past_employers(
@@ -385,14 +378,19 @@ def _past_employers(
         )
         .filter(employer_normalised__in=list(parties.by_name))
         .filter(Q(end_month__isnull=True) | Q(end_month__gte=cutoff))
-        .values_list("expert_id", "employer_normalised", "end_month")
+        .values_list(
+            "expert_id",
+            "employer_normalised",
+            "end_month",
+            "expert__employer__uscc",
+            "expert__employer__normalised_name",
+        )
     )
-    for expert_id, normalised, end_month in rows:
+    for expert_id, normalised, end_month, current_uscc, current_name in rows:
         if expert_id not in remaining:
             continue
-        member = context.members[expert_id]
         # The current employer, when coded, was already decided by its USCC above.
-        if member.employer_uscc and normalised == member.employer_name:
+        if current_uscc and normalised == current_name:
             continue
         party = parties.by_name.get(normalised)
         if party is None:
@@ -411,16 +409,19 @@ def _conflict_filter(
     rule: RecusalRule, context: _Context, remaining: set[int], notes: list[ReviewNote]
 ) -> list[Exclusion]:
     parties = _Parties(context.parties)
+    matched = _party_organisations(parties) if parties else {}
     rows = (
         DeclaredConflict.objects.filter(
             expert__memberships__pool_id=context.pool.pk, expert__memberships__status=MembershipStatus.ACTIVE
         )
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=context.on_date))
+        # Conflicts with a person, and with an organisation that is one of the parties.
+        .filter(Q(organisation_id__isnull=True) | Q(organisation_id__in=list(matched)))
         .order_by("pk")
-        .values_list(*_CONFLICT_FIELDS)
+        .values_list("expert_id", "organisation_id", "person_name", "relation")
     )
     found: dict[int, str] = {}
-    for expert_id, organisation_id, uscc, normalised, person, relation in rows:
+    for expert_id, organisation_id, person, relation in rows:
         if expert_id not in remaining:
             continue
         if organisation_id is None:
@@ -428,24 +429,12 @@ def _conflict_filter(
             notes.append(
                 ReviewNote(expert_id, rule.kind, rule.clause, detail % {"person": person, "relation": relation})
             )
-            continue
-        party = parties.match(uscc, normalised)
-        if party is not None and expert_id not in found:
+        elif expert_id not in found:
             found[expert_id] = _("declared a conflict with %(organisation)s (%(relation)s)") % {
-                "organisation": party.name,
+                "organisation": matched[organisation_id].name,
                 "relation": relation,
             }
     return [Exclusion(expert_id, rule.kind, rule.clause, found[expert_id]) for expert_id in sorted(found)]
-
-
-_CONFLICT_FIELDS = (
-    "expert_id",
-    "organisation_id",
-    "organisation__uscc",
-    "organisation__normalised_name",
-    "person_name",
-    "relation",
-)
 
 
 def _staff_filter(rule: RecusalRule, context: _Context, remaining: set[int]) -> list[Exclusion]:
@@ -453,10 +442,10 @@ def _staff_filter(rule: RecusalRule, context: _Context, remaining: set[int]) -> 
     staff = PoolRole.objects.filter(pool_id=context.pool.pk, role__in=STAFF_ROLES).order_by("pk")
     for staff_user, role in staff.values_list("user_id", "role"):
         roles.setdefault(staff_user, role)
+    experts = Expert.objects.filter(user_id__in=list(roles)).values_list("pk", "user_id")
     excluded = []
-    for expert_id in sorted(remaining):
-        user_id = context.members[expert_id].user_id
-        if user_id in roles:
+    for expert_id, user_id in sorted(experts):
+        if expert_id in remaining:
             detail = _("holds the %(role)s role in this pool") % {"role": str(Role(roles[user_id]).label)}
             excluded.append(Exclusion(expert_id, rule.kind, rule.clause, detail))
     return excluded
@@ -480,7 +469,7 @@ def _seated_employer_filter(rule: RecusalRule, context: _Context, remaining: set
     return [
         Exclusion(expert_id, rule.kind, rule.clause, detail)
         for expert_id in sorted(remaining)
-        if _employer_key(context.members[expert_id]) in seated
+        if context.members.employer_key(expert_id) in seated
     ]
 
 
@@ -567,17 +556,17 @@ def _served_filter(rule: RecusalRule, context: _Context, remaining: set[int]) ->
 # --- result -------------------------------------------------------------------------
 
 
-def _candidate(member: _Member, needs: list[_Need]) -> CandidateRow:
-    held = member.category_ids
-    categories = tuple([need.code for need in needs if need.category_id in held])
-    return CandidateRow(member.expert_id, categories, _employer_key(member))
-
-
-def _employer_key(member: _Member) -> str | None:
-    """USCC if known, else the normalised name; None for retirees and the unemployed (docs/draw.md §3)."""
-    if member.retired:
-        return None
-    return member.employer_uscc or member.employer_name or None
+def _candidates(members: _Members, needs: list[_Need], remaining: set[int]) -> tuple[CandidateRow, ...]:
+    """The remaining members by expert id, with their needed categories in the need order."""
+    in_need_order: dict[tuple[int, ...], tuple[str, ...]] = {}  # few distinct sets: map each once
+    rows = []
+    for expert_id in sorted(remaining):
+        held = tuple(members.categories[expert_id])
+        codes = in_need_order.get(held)
+        if codes is None:
+            codes = in_need_order[held] = tuple([need.code for need in needs if need.category_id in held])
+        rows.append(CandidateRow(expert_id, codes, members.employer_key(expert_id)))
+    return tuple(rows)
 
 
 def _shortfall(

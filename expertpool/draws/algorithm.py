@@ -9,6 +9,7 @@ algorithm and needs a new ``VERSION``: old records must keep verifying.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import hashlib
 import heapq
@@ -22,7 +23,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import pairwise
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, overload
 
 VERSION = "expertpool-draw/1"
 RECORD_FORMAT = "expertpool-draw-record/1"
@@ -140,7 +141,7 @@ class Commitment:
     pool: str
     activity: str
     committed_at: str
-    candidates: tuple[Candidate, ...]
+    candidates: Sequence[Candidate]
     exclusions: tuple[Exclusion, ...]
     panel: PanelRule
     randomness: RandomnessInputs
@@ -153,6 +154,16 @@ class Commitment:
 
     @cached_property
     def _document(self) -> dict[str, Any]:
+        return {
+            **self.summary(),
+            "candidates": [
+                {"label": c.label, "weight": c.weight, "categories": list(c.categories), "employer_key": c.employer_key}
+                for c in self.candidates
+            ],
+        }
+
+    def summary(self) -> dict[str, Any]:
+        """The document with an empty candidate list: small, whatever the pool's size."""
         previous = self.previous
         return {
             "version": VERSION,
@@ -162,10 +173,7 @@ class Commitment:
             "previous": None
             if previous is None
             else {"commitment_hash": previous.commitment_hash, "reason": previous.reason},
-            "candidates": [
-                {"label": c.label, "weight": c.weight, "categories": list(c.categories), "employer_key": c.employer_key}
-                for c in self.candidates
-            ],
+            "candidates": [],  # holds its place in the key order of the document
             "exclusions": [{"label": e.label, "rule": e.rule, "clause": e.clause} for e in self.exclusions],
             "panel": {
                 "size": self.panel.size,
@@ -193,7 +201,10 @@ class Commitment:
 
     @cached_property
     def canonical(self) -> str:
-        return canonical_json(self.document())
+        """``canonical_json(self.document())``, without building the document's candidate objects."""
+        members = {key: canonical_json(value) for key, value in self.summary().items()}
+        members["candidates"] = _candidates_json(self.candidates)
+        return "{" + ",".join(f'"{key}":{members[key]}' for key in sorted(members)) + "}"
 
     @cached_property
     def hash(self) -> str:
@@ -349,8 +360,7 @@ def commit(
     ``DrawInputError`` naming the first rule broken.
     """
     given = list(candidates)
-    for candidate in given:
-        _check_candidate(candidate)
+    _check_candidates(given)
     given_exclusions = list(exclusions)
     for exclusion in given_exclusions:
         _check_exclusion(exclusion)
@@ -358,7 +368,7 @@ def commit(
         pool=pool,
         activity=activity,
         committed_at=committed_at,
-        candidates=tuple(sorted((_sorted_categories(c) for c in given), key=lambda c: c.label)),
+        candidates=tuple(sorted(_with_sorted_categories(given), key=_label_of)),
         exclusions=tuple(sorted(given_exclusions, key=lambda e: (e.label, e.rule, e.clause))),
         panel=panel,
         randomness=randomness,
@@ -369,15 +379,79 @@ def commit(
     return commitment
 
 
-def _sorted_categories(candidate: Candidate) -> Candidate:
-    categories = tuple(sorted(set(candidate.categories)))
-    return candidate if categories == candidate.categories else candidate._replace(categories=categories)
+def _label_of(candidate: Candidate) -> str:
+    return candidate.label
+
+
+def _with_sorted_categories(candidates: list[Candidate]) -> list[Candidate]:
+    # Many candidates hold the same categories: sort each distinct tuple once.
+    in_order: dict[tuple[str, ...], tuple[str, ...]] = {}
+    result = []
+    for candidate in candidates:
+        given = candidate.categories
+        categories = in_order.get(given)
+        if categories is None:
+            categories = in_order[given] = tuple(sorted(set(given)))
+        result.append(candidate if categories == given else candidate._replace(categories=categories))
+    return result
+
+
+def _check_candidates(candidates: list[Candidate]) -> None:
+    """``_check_candidate`` for each, but each rule once per distinct value where values repeat.
+
+    A large pool has tens of thousands of candidates and only a few weights, sets of
+    categories and employers. When anything is wrong, the candidates are checked one by
+    one so that the error names the first broken rule.
+    """
+    try:
+        fine = _all_fine(candidates)
+    except TypeError:  # an unhashable value read from a record made elsewhere
+        fine = False
+    if not fine:
+        for candidate in candidates:
+            _check_candidate(candidate)
+
+
+def _all_fine(candidates: list[Candidate]) -> bool:
+    # Typed Any, as in _check_candidate: a record read from JSON may hold anything.
+    labels: list[Any] = [c.label for c in candidates]
+    weights: set[Any] = {c.weight for c in candidates}
+    category_sets: set[Any] = {c.categories for c in candidates}
+    keys: set[Any] = {c.employer_key for c in candidates}
+    return (
+        all(isinstance(label, str) for label in labels)
+        and all(map(LABEL_RE.fullmatch, labels))
+        and all(type(weight) is int and 1 <= weight <= MAX_WEIGHT for weight in weights)
+        and all(isinstance(codes, tuple) and all(map(_is_code, codes)) for codes in category_sets)
+        and all(key is None or (isinstance(key, str) and LABEL_RE.fullmatch(key)) for key in keys)
+    )
+
+
+def _is_code(value: Any) -> bool:
+    return isinstance(value, str) and CODE_RE.fullmatch(value) is not None
+
+
+def _candidates_json(candidates: Sequence[Candidate]) -> str:
+    """The candidates array in canonical form (§2), written directly rather than encoded.
+
+    Every label, code and employer key matched LABEL_RE or CODE_RE, which admit no
+    character that JSON escapes, and weights are plain integers: quoting is all the
+    encoding they need. Tests hold this to ``canonical_json`` of the document.
+    """
+    categories_json: dict[tuple[str, ...], str] = {}
+    items = []
+    for label, weight, categories, key in candidates:
+        listed = categories_json.get(categories)
+        if listed is None:
+            listed = categories_json[categories] = canonical_json(list(categories))
+        employer = "null" if key is None else f'"{key}"'
+        items.append(f'{{"categories":{listed},"employer_key":{employer},"label":"{label}","weight":{weight}}}')
+    return "[" + ",".join(items) + "]"
 
 
 def _check_candidate(candidate: Candidate) -> None:
-    # Every candidate of a large pool passes here: test all rules at once, and build
-    # the message naming the first broken one only when one is.
-    # Typed Any: a record read from JSON may hold anything where a label is due.
+    # Test all rules at once, and build the message naming the first broken one only
+    # when one is. Typed Any: a record read from JSON may hold anything where a label is due.
     label: Any = candidate.label
     weight: Any = candidate.weight
     categories: Any = candidate.categories
@@ -592,48 +666,69 @@ def candidate_hmac(the_seed: bytes, label: str) -> bytes:
     return hmac.digest(the_seed, label.encode("utf-8"), "sha256")
 
 
-# A candidate's place in its weight's run: (-numerator, label, candidate), where
+# A candidate's place in its weight's run: (-numerator, label, index), where
 # u = numerator / 2**257 and the Efraimidis–Spirakis key is u**(1/weight).
-_Lot = tuple[int, str, Candidate]
+_Lot = tuple[int, str, int]
 
 
 class _Key:
     """Orders lots of different weights exactly; only built for the lots the walk reaches."""
 
-    __slots__ = ("candidate", "numerator")
+    __slots__ = ("label", "numerator", "weight")
 
-    def __init__(self, lot: _Lot) -> None:
+    def __init__(self, lot: _Lot, weights: Sequence[int]) -> None:
         self.numerator = -lot[0]
-        self.candidate = lot[2]
+        self.label = lot[1]
+        self.weight = weights[lot[2]]
 
     def __lt__(self, other: _Key) -> bool:
         """True when self ranks before other: a larger key, or an equal key and a smaller label."""
-        mine_w, theirs_w = self.candidate.weight, other.candidate.weight
+        mine_w, theirs_w = self.weight, other.weight
         # u1**(1/w1) > u2**(1/w2)  <=>  u1**w2 > u2**w1, multiplied out of the 2**257 denominators.
         mine: int = self.numerator**theirs_w << (U_EXPONENT * mine_w)
         theirs: int = other.numerator**mine_w << (U_EXPONENT * theirs_w)
         if mine != theirs:
             return mine > theirs
-        return self.candidate.label < other.candidate.label
+        return self.label < other.label
 
 
-def ranked(the_seed: bytes, candidates: Iterable[Candidate]) -> Iterator[Candidate]:
-    """Candidates from first to last rank, lazily: the walk rarely needs more than a few.
+def ranked(the_seed: bytes, candidates: Sequence[Candidate]) -> Iterator[Candidate]:
+    """Candidates from first to last rank, lazily: the walk rarely needs more than a few."""
+    labels, weights = _labels_and_weights(candidates)
+    for index in _rank_order(the_seed, labels, weights):
+        yield candidates[index]
 
-    Within one weight the key grows with the HMAC, so each weight's run is a heap
-    of plain integers; only the merge across weights needs exact powers.
+
+def _labels_and_weights(candidates: Sequence[Candidate]) -> tuple[list[str], list[int]]:
+    if isinstance(candidates, CandidateColumns):
+        return candidates.labels_and_weights()
+    return [c.label for c in candidates], [c.weight for c in candidates]
+
+
+def _rank_order(the_seed: bytes, labels: list[str], weights: list[int]) -> Iterator[int]:
+    """Indexes from first to last rank. Labels are unique and, in a commitment, sorted.
+
+    Within one weight the key grows with the HMAC, so each weight's run is a heap of
+    plain integers, ties (never seen with SHA-256) going to the smaller label; only
+    the merge across weights needs exact powers.
     """
     lot_of = _keyed_sha256(the_seed)
+    lots = [-(2 * int.from_bytes(lot, "big") + 1) for lot in map(lot_of, map(str.encode, labels))]
+    if len(set(weights)) <= 1:
+        # Every pool today: one weight for all (docs/draw.md §6), so one run and no merge.
+        for _numerator, _label, index in _in_order(list(zip(lots, labels, range(len(labels)), strict=True))):
+            yield index
+        return
     runs: dict[int, list[_Lot]] = defaultdict(list)
-    for candidate in candidates:
-        lot = int.from_bytes(lot_of(candidate.label.encode("utf-8")), "big")
-        runs[candidate.weight].append((-(2 * lot + 1), candidate.label, candidate))
-    for _numerator, _label, candidate in heapq.merge(*map(_in_order, runs.values()), key=_Key):
-        yield candidate
+    for index, (lot, label, weight) in enumerate(zip(lots, labels, weights, strict=True)):
+        runs[weight].append((lot, label, index))
+    merged = heapq.merge(*map(_in_order, runs.values()), key=lambda lot: _Key(lot, weights))
+    for _numerator, _label, index in merged:
+        yield index
 
 
 def _in_order(run: list[_Lot]) -> Iterator[_Lot]:
-    # Labels are unique, so tuples never get as far as comparing candidates.
+    # Labels are unique, so tuples never get as far as comparing indexes.
     heapq.heapify(run)
     while run:
         yield heapq.heappop(run)
@@ -654,7 +749,7 @@ def _keyed_sha256(key: bytes) -> Callable[[bytes], bytes]:
     return digest
 
 
-def rank(the_seed: bytes, candidates: Iterable[Candidate]) -> list[Candidate]:
+def rank(the_seed: bytes, candidates: Sequence[Candidate]) -> list[Candidate]:
     """The full ranked list (rank 1 first)."""
     return list(ranked(the_seed, candidates))
 
@@ -807,7 +902,7 @@ def next_reserve(
     employer) shares no employer with the panel; None when none is left, which
     calls for a supplementary draw.
     """
-    employer_of = {c.label: c.employer_key for c in result.commitment.candidates}
+    employer_of = {c.label: c.employer_key for c in _by_labels(result.commitment, [r.label for r in result.reserves])}
     one_per_employer = result.commitment.panel.one_per_employer
     for reserve in result.reserves:
         if reserve.label in used or (category is not None and category not in reserve.categories):
@@ -817,6 +912,17 @@ def next_reserve(
             continue
         return reserve
     return None
+
+
+def _by_labels(commitment: Commitment, labels: Iterable[str]) -> list[Candidate]:
+    """The commitment's candidates with these labels, found by bisection (candidates are sorted by label)."""
+    candidates = commitment.candidates
+    found = []
+    for label in labels:
+        index = bisect.bisect_left(candidates, label, key=_label_of)
+        if index < len(candidates) and candidates[index].label == label:
+            found.append(candidates[index])
+    return found
 
 
 # --- records and verification -------------------------------------------------------
@@ -836,25 +942,87 @@ def commitment_from_document(document: Any) -> Commitment:
     )
 
 
-def commitment_from_stored(document: dict[str, Any], commitment_hash: str) -> Commitment:
-    """A commitment that ``commit`` built and checked, read back from where it was stored
-    with the hash computed then, without checking every candidate again.
+def commitment_from_stored(summary: dict[str, Any], columns: dict[str, Any], commitment_hash: str) -> Commitment:
+    """A commitment that ``commit`` built and checked, read back from the platform's own
+    stored parts: its ``summary()``, its ``candidate_columns`` and the hash computed then.
 
-    For the platform's own immutable draw rows only: a large pool has tens of thousands
-    of candidates, and the reveal would otherwise spend most of its time re-checking
-    them. A record from elsewhere goes through ``commitment_from_document``.
+    For the platform's immutable draw rows only: a large pool has tens of thousands of
+    candidates, and parsing the whole document to re-check and rebuild every one of them
+    took the reveal longer than ranking them. A record from elsewhere goes through
+    ``commitment_from_document``.
     """
     commitment = Commitment(
-        candidates=tuple(
-            Candidate(c["label"], c["weight"], tuple(c["categories"]), c["employer_key"])
-            for c in document["candidates"]
-        ),
-        exclusions=tuple(Exclusion(e["label"], e["rule"], e["clause"]) for e in document["exclusions"]),
-        **_fixed_parts(document),
+        candidates=CandidateColumns(columns),
+        exclusions=tuple(Exclusion(e["label"], e["rule"], e["clause"]) for e in summary["exclusions"]),
+        **_fixed_parts(summary),
     )
-    # Seed the cached document and hash: the seed is derived from the stored hash.
-    commitment.__dict__.update(_document=document, hash=commitment_hash)
+    # The seed is derived from the stored hash.
+    commitment.__dict__["hash"] = commitment_hash
     return commitment
+
+
+def candidate_columns(candidates: Sequence[Candidate]) -> dict[str, list[Any]]:
+    """The candidates column by column, each distinct category set and employer key stored once."""
+    category_sets: dict[tuple[str, ...], int] = {}
+    employers: dict[str, int] = {}
+    category_set = [category_sets.setdefault(c.categories, len(category_sets)) for c in candidates]
+    employer = [
+        None if c.employer_key is None else employers.setdefault(c.employer_key, len(employers)) for c in candidates
+    ]
+    return {
+        "labels": [c.label for c in candidates],
+        "weights": [c.weight for c in candidates],
+        "category_sets": [list(codes) for codes in category_sets],
+        "category_set": category_set,
+        "employers": list(employers),
+        "employer": employer,
+    }
+
+
+class CandidateColumns(Sequence[Candidate]):
+    """Candidates stored by ``candidate_columns``, each made when it is asked for.
+
+    The reveal ranks every candidate by label and weight but looks at only the few the
+    walk visits.
+    """
+
+    __slots__ = ("_columns", "_sets")
+
+    def __init__(self, columns: dict[str, Any]) -> None:
+        self._columns = columns
+        self._sets = [tuple(codes) for codes in columns["category_sets"]]
+
+    def __len__(self) -> int:
+        return len(self._columns["labels"])
+
+    @overload
+    def __getitem__(self, index: int) -> Candidate: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Candidate]: ...
+
+    def __getitem__(self, index: int | slice) -> Candidate | list[Candidate]:
+        if isinstance(index, slice):
+            return [self._candidate(i) for i in range(len(self))[index]]
+        return self._candidate(index)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and tuple(self) == tuple(other)
+
+    __hash__ = None  # type: ignore[assignment]  # lists underneath
+
+    def labels_and_weights(self) -> tuple[list[str], list[int]]:
+        return self._columns["labels"], self._columns["weights"]
+
+    def _candidate(self, index: int) -> Candidate:
+        columns = self._columns
+        employer = columns["employer"][index]
+        return Candidate(
+            columns["labels"][index],
+            columns["weights"][index],
+            self._sets[columns["category_set"][index]],
+            None if employer is None else columns["employers"][employer],
+        )
 
 
 def _fixed_parts(doc: dict[str, Any]) -> dict[str, Any]:

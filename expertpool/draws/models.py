@@ -8,6 +8,8 @@ randomness is known. Neither is ever changed or deleted; a re-draw is a new
 
 from __future__ import annotations
 
+import json
+from functools import cached_property
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -59,7 +61,13 @@ class Draw(ImmutableModel):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="redraw", verbose_name=_("previous draw")
     )
     reason = models.TextField(_("reason for the re-draw"), blank=True)
-    commitment = models.JSONField(_("commitment"))
+    # The canonical JSON text of the commitment (docs/draw.md §2), exactly what was hashed:
+    # SHA-256 of its UTF-8 bytes is ``commitment_hash``. Text, not JSON: no re-encoding
+    # on the way in, nothing reordered by the database.
+    commitment_text = models.TextField(_("commitment"))
+    # The commitment with an empty candidate list (``Commitment.summary``): what the reveal
+    # and the pages need, without parsing every candidate of a large pool.
+    commitment_summary = models.JSONField(_("commitment summary"))
     commitment_hash = models.CharField(_("commitment hash"), max_length=64, unique=True)
     committed_at = models.DateTimeField(_("committed at"))
     committed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -80,6 +88,12 @@ class Draw(ImmutableModel):
 
     def __str__(self) -> str:
         return f"{self.activity_id} · {self.commitment_hash[:12]}"
+
+    @cached_property
+    def commitment(self) -> dict[str, Any]:
+        """The commitment document, parsed once per instance."""
+        document: dict[str, Any] = json.loads(self.commitment_text)
+        return document
 
 
 class DrawReveal(ImmutableModel):
@@ -104,16 +118,19 @@ class DrawReveal(ImmutableModel):
 
 
 class DrawLabelTable(ImmutableModel):
-    """The sealed label → expert table of one draw (candidates and excluded experts).
+    """The sealed tables of one draw: who is behind each label, and the candidates in columns.
 
-    One row holding the whole table, not one row per label: a draw at 100,000 members
-    has tens of thousands of labels, and writing them row by row took a third of the
-    draw (docs/performance.md). Read only through ``draws.selectors.draw_labels``.
+    One row per draw, not one per label: a draw at 100,000 members has tens of thousands
+    of labels, and writing them row by row took a third of the draw (docs/performance.md).
+    Read only through ``draws.selectors.draw_labels`` and the reveal.
     """
 
     draw = models.OneToOneField(Draw, on_delete=models.PROTECT, related_name="label_table")
-    # {label: expert id}
-    labels = models.JSONField()
+    # ``algorithm.candidate_columns`` of the commitment's candidates (in its order, by label),
+    # plus "experts": the expert id behind each label.
+    candidates = models.JSONField()
+    # {label: expert id} of the excluded experts.
+    excluded = models.JSONField()
 
     objects: ClassVar[models.Manager[DrawLabelTable]] = ImmutableQuerySet.as_manager()
 
@@ -122,7 +139,7 @@ class DrawLabelTable(ImmutableModel):
         verbose_name_plural = _("draw label tables")
 
     def __str__(self) -> str:
-        return f"{self.draw_id} · {len(self.labels)}"
+        return f"{self.draw_id} · {len(self.candidates['labels']) + len(self.excluded)}"
 
 
 class PanelSeat(models.Model):

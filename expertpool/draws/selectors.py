@@ -33,8 +33,12 @@ def draw_labels(*, user: User, draw: Draw) -> dict[str, int]:
     """Label → expert id of a draw: pool admins and supervisors only (``PermissionDenied``)."""
     if not has_any_role(user, draw.pool, SEALED_READERS):
         raise PermissionDenied(_("Only the pool's admins and supervisors may open the label table."))
-    table = DrawLabelTable.objects.filter(draw_id=draw.pk).values_list("labels", flat=True).first()
-    return dict(table or {})
+    table = DrawLabelTable.objects.filter(draw_id=draw.pk).first()
+    if table is None:
+        return {}
+    labels: dict[str, int] = dict(zip(table.candidates["labels"], table.candidates["experts"], strict=True))
+    labels.update(table.excluded)
+    return labels
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime
-import hmac
 import secrets
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -15,15 +15,11 @@ from django.utils.translation import gettext as _
 
 from expertpool.accounts.models import Role
 from expertpool.accounts.permissions import has_any_role, roles_in_pool
-from expertpool.activities.candidates import (
-    CANDIDATE_WEIGHT,
-    CandidateReport,
-    candidate_label,
-    candidate_report,
-)
+from expertpool.activities.candidates import CANDIDATE_WEIGHT, CandidateReport, candidate_report
 from expertpool.activities.models import Activity
 from expertpool.activities.services import activity_mark_drawn, activity_panel_size_ok
 from expertpool.audit.services import audit_log
+from expertpool.core.memory import without_cycle_collection
 from expertpool.core.workdays import WorkdayCalendarError, working_days_between
 from expertpool.draws import algorithm
 from expertpool.draws.invitations import panel_invite
@@ -137,27 +133,42 @@ def _shortfall_error(report: CandidateReport) -> ValidationError:
     return ValidationError({"candidates": [*messages, _("Counts at each filter: %(counts)s.") % {"counts": counts}]})
 
 
-def _employer_pseudonym(key: str, label_key: bytes) -> str:
-    # The report's keys are USCCs or names; the record must show neither (docs/draw.md §3).
-    return "E" + hmac.digest(label_key, b"employer:" + key.encode("utf-8"), "sha256").hex()[:16]
+def pseudonyms(count: int) -> list[str]:
+    """``count`` fresh random labels, 16 hex digits each, all different (docs/draw.md §3).
+
+    Random rather than derived from anything: a label says nothing about who is behind
+    it, and only the draw's sealed label table maps it back.
+    """
+    while True:
+        digits = secrets.token_hex(8 * count)
+        labels = [digits[start : start + 16] for start in range(0, len(digits), 16)]
+        if len(set(labels)) == count:  # a repeat is all but impossible, but would merge two people
+            return labels
 
 
-def _frozen(report: CandidateReport, label_key: bytes) -> tuple[list[algorithm.Candidate], dict[str, int]]:
-    """The report's candidates under pseudonymous labels and employer pseudonyms, and label → expert."""
-    candidates = []
-    experts: dict[str, int] = {}
-    pseudonyms: dict[str, str] = {}  # many candidates share an employer: one HMAC each
-    for row in report.candidates:
-        label = candidate_label(expert_id=row.expert_id, label_key=label_key)
-        key = row.employer_key
-        pseudonym = None
-        if key is not None:
-            pseudonym = pseudonyms.get(key) or pseudonyms.setdefault(key, _employer_pseudonym(key, label_key))
-        candidates.append(algorithm.Candidate(label, CANDIDATE_WEIGHT, row.categories, pseudonym))
-        experts[label] = row.expert_id
-    return candidates, experts
+def _frozen(
+    report: CandidateReport,
+) -> tuple[list[algorithm.Candidate], dict[str, int], dict[int, str]]:
+    """The report's candidates under labels and employer pseudonyms, label → expert, and expert → label
+    for the excluded experts."""
+    employers = {row.employer_key for row in report.candidates if row.employer_key is not None}
+    labels = pseudonyms(len(report.candidates) + len(report.exclusions) + len(employers))
+    employer_labels = {key: "E" + labels.pop() for key in employers}
+    excluded = {exclusion.expert_id: labels.pop() for exclusion in report.exclusions}
+    candidates = [
+        algorithm.Candidate(
+            label,
+            CANDIDATE_WEIGHT,
+            row.categories,
+            None if row.employer_key is None else employer_labels[row.employer_key],
+        )
+        for label, row in zip(labels, report.candidates, strict=True)
+    ]
+    experts = dict(zip(labels, (row.expert_id for row in report.candidates), strict=True))
+    return candidates, experts, excluded
 
 
+@without_cycle_collection
 @transaction.atomic
 def draw_commit(
     *,
@@ -180,8 +191,8 @@ def draw_commit(
     pool, the source is not named, or too few candidates remain (the message gives
     the counts at each filter). A re-draw of a revealed draw releases the seats
     that reveal made. A ``supplementary`` draw follows a revealed draw whose
-    reserves ran out and draws only the open seats. Labels come from a fresh key
-    per draw, which is not kept. Audit code: ``draw.committed``.
+    reserves ran out and draws only the open seats. Labels and employer pseudonyms
+    are fresh random values in every draw. Audit code: ``draw.committed``.
     """
     pool = activity.pool
     _require_admin(actor, pool)
@@ -206,9 +217,7 @@ def draw_commit(
     report = candidate_report(activity=locked)
     if report.shortfall is not None:
         raise _shortfall_error(report)
-    label_key = secrets.token_bytes(32)
-    candidates, experts = _frozen(report, label_key)
-    excluded = {e.expert_id: candidate_label(expert_id=e.expert_id, label_key=label_key) for e in report.exclusions}
+    candidates, experts, excluded = _frozen(report)
     secret = algorithm.new_server_secret()
     rules = pool.policy.rules
     needs = [(need.code, need.count) for need in report.open_needs]
@@ -236,7 +245,8 @@ def draw_commit(
         activity=locked,
         previous=previous,
         reason=reason,
-        commitment=commitment.document(),
+        commitment_text=commitment.canonical,
+        commitment_summary=commitment.summary(),
         commitment_hash=commitment.hash,
         committed_at=now,
         committed_by=actor,
@@ -244,8 +254,11 @@ def draw_commit(
         server_secret=secret,
         filter_counts=[[name, count] for name, count in report.counts],
     )
-    labels = {label: expert_id for expert_id, label in excluded.items()} | experts
-    DrawLabelTable.objects.create(draw=draw, labels=labels)
+    columns = algorithm.candidate_columns(commitment.candidates)
+    columns["experts"] = [experts[label] for label in columns["labels"]]
+    DrawLabelTable.objects.create(
+        draw=draw, candidates=columns, excluded={label: expert_id for expert_id, label in excluded.items()}
+    )
     audit_log(
         actor=actor,
         action="draw.committed",
@@ -342,6 +355,7 @@ def _values(
     return [[int(n) for n in given[group.kind].pop(0)] for group in groups]
 
 
+@without_cycle_collection
 @transaction.atomic
 def draw_reveal(
     *,
@@ -362,12 +376,14 @@ def draw_reveal(
     to this draw. Audit code: ``draw.revealed``.
     """
     _require_admin(actor, draw.pool)
-    locked = Draw.objects.select_for_update().get(pk=draw.pk)
+    # The full text is not needed here: the summary and the sealed columns are (docs/performance.md).
+    locked = Draw.objects.select_for_update().defer("commitment_text").get(pk=draw.pk)
     if DrawReveal.objects.filter(draw_id=locked.pk).exists():
         raise ValidationError({"draw": [_("This draw has been revealed already.")]})
     if Draw.objects.filter(previous_id=locked.pk).exists():
         raise ValidationError({"draw": [_("This draw was superseded by a re-draw.")]})
-    commitment = algorithm.commitment_from_stored(locked.commitment, locked.commitment_hash)
+    table = DrawLabelTable.objects.get(draw_id=locked.pk)
+    commitment = algorithm.commitment_from_stored(locked.commitment_summary, table.candidates, locked.commitment_hash)
     values = _values(commitment.randomness.groups, public_numbers, supervisor_inputs)
     try:
         result = algorithm.draw(commitment, values, locked.server_secret)
@@ -376,7 +392,7 @@ def draw_reveal(
             {"randomness": [_("The numbers do not fit the declared sources: %(problem)s") % {"problem": str(error)}]}
         ) from error
     activity = Activity.objects.get(pk=locked.activity_id)
-    experts = _seat_experts(locked, result)
+    experts = _seat_experts(table, result)
     _lock_experts(list(experts.values()))
     _check_not_booked(activity, [experts[seat.label] for seat in result.panel])
     reveal = DrawReveal.objects.create(
@@ -414,11 +430,12 @@ def draw_reveal(
     return reveal
 
 
-def _seat_experts(draw: Draw, result: algorithm.DrawResult) -> dict[str, int]:
+def _seat_experts(table: DrawLabelTable, result: algorithm.DrawResult) -> dict[str, int]:
     """Label → expert id for the panel and the reserves, from the draw's sealed table."""
-    labels = [seat.label for seat in result.panel] + [reserve.label for reserve in result.reserves]
-    table = DrawLabelTable.objects.get(draw_id=draw.pk).labels
-    return {label: table[label] for label in labels}
+    labels = table.candidates["labels"]  # sorted, as in the commitment
+    experts = table.candidates["experts"]
+    drawn = [seat.label for seat in result.panel] + [reserve.label for reserve in result.reserves]
+    return {label: experts[bisect.bisect_left(labels, label)] for label in drawn}
 
 
 def _lock_experts(expert_ids: list[int]) -> None:

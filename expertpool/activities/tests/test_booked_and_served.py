@@ -32,7 +32,8 @@ def seat(
     draw = Draw.objects.create(
         pool=on.pool,
         activity=on,
-        commitment={},
+        commitment_text="{}",
+        commitment_summary={},
         commitment_hash=f"{next(_numbers):064x}",
         committed_at=START,
         committed_by=user,

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import hashlib
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -20,6 +23,9 @@ from expertpool.draws.tests.factories import (
     make_experts,
     make_supervisor,
 )
+from expertpool.experts.models import Expert
+from expertpool.experts.services import expert_register
+from expertpool.experts.tests.factories import make_expert_record
 from expertpool.pools.models import Pool
 
 
@@ -50,6 +56,45 @@ def test_labels_are_pseudonymous_and_sealed(gz_pool: Pool, gz_admin: User, gz_re
     assert draw_labels(user=make_supervisor(gz_pool), draw=draw) == labels
     with pytest.raises(PermissionDenied):
         draw_labels(user=gz_reviewer, draw=draw)
+
+
+def test_labels_and_employer_pseudonyms_are_fresh_in_every_draw(gz_pool: Pool, gz_admin: User) -> None:
+    experts = make_experts(gz_pool, 4)
+    employer = Expert.objects.select_related("employer").get(pk=experts[0]).employer
+    assert employer is not None
+    colleague = expert_register(
+        actor=None,
+        pool=gz_pool,
+        record=make_expert_record(employer_name=employer.name, categories=("cleaner_production",)),
+    ).expert_id
+    activity = make_activity(gz_pool, gz_admin)
+    first = draw_commit(actor=gz_admin, activity=activity, randomness_source=SOURCE)
+    second = draw_commit(actor=gz_admin, activity=activity, randomness_source=SOURCE, previous=first, reason="重抽")
+
+    def pseudonyms(draw: Draw) -> dict[int, tuple[str, str]]:
+        label_of = {expert_id: label for label, expert_id in draw_labels(user=gz_admin, draw=draw).items()}
+        keys = {c["label"]: c["employer_key"] for c in draw.commitment["candidates"]}
+        return {expert_id: (label, keys[label]) for expert_id, label in label_of.items()}
+
+    once, again = pseudonyms(first), pseudonyms(second)
+    assert set(once) == set(again) == {*experts, colleague}
+    assert all(re.fullmatch(r"[0-9a-f]{16}", label) for label, _key in once.values())
+    assert all(re.fullmatch(r"E[0-9a-f]{16}", key) for _label, key in once.values())
+    # The same employer, the same pseudonym within a draw; other employers, other pseudonyms.
+    assert once[colleague][1] == once[experts[0]][1]
+    assert len({key for _label, key in once.values()}) == len(experts)
+    # Nothing carries over from one draw to the next, and no expert id shows through.
+    assert {label for label, _key in once.values()}.isdisjoint(label for label, _key in again.values())
+    assert {key for _label, key in once.values()}.isdisjoint(key for _label, key in again.values())
+    ids = {str(expert_id) for expert_id in once} | {f"{expert_id:016x}" for expert_id in once}
+    assert ids.isdisjoint(label for label, _key in once.values())
+
+
+def test_stored_commitment_is_the_hashed_canonical_text(gz_pool: Pool, gz_admin: User) -> None:
+    draw, _reveal = committed_and_revealed(gz_pool, gz_admin)
+
+    assert hashlib.sha256(draw.commitment_text.encode("utf-8")).hexdigest() == draw.commitment_hash
+    assert draw.commitment_text == algorithm.canonical_json(draw.commitment)
 
 
 def test_low_entropy_warning_is_in_the_result(gz_pool: Pool, gz_admin: User) -> None:
@@ -174,7 +219,8 @@ def test_server_secret_is_absent_from_the_record_before_reveal(gz_pool: Pool, gz
 def test_reveal_reads_the_stored_commitment_as_the_verifier_does(gz_pool: Pool, gz_admin: User) -> None:
     draw, reveal = committed_and_revealed(gz_pool, gz_admin)
 
-    stored = algorithm.commitment_from_stored(draw.commitment, draw.commitment_hash)
+    table = DrawLabelTable.objects.get(draw=draw)
+    stored = algorithm.commitment_from_stored(draw.commitment_summary, table.candidates, draw.commitment_hash)
     checked = algorithm.commitment_from_document(draw.commitment)
 
     assert stored == checked

@@ -24,7 +24,10 @@ from expertpool.pools.models import Pool
 
 
 def labels_to_experts(draw: Draw) -> dict[str, int]:
-    return dict(DrawLabelTable.objects.get(draw=draw).labels)
+    table = DrawLabelTable.objects.get(draw=draw)
+    labels: dict[str, int] = dict(zip(table.candidates["labels"], table.candidates["experts"], strict=True))
+    labels.update(table.excluded)
+    return labels
 
 
 def test_reveal_creates_seats_in_draw_order_with_roles(gz_pool: Pool, gz_admin: User) -> None:
