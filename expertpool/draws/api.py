@@ -104,7 +104,7 @@ class DrawSummarySerializer(serializers.Serializer[Any]):
     verification = VerificationSerializer()
 
     def get_randomness_source(self, row: DrawRow) -> str:
-        return str(row.draw.commitment["randomness"]["source"])
+        return str(row.draw.commitment_summary["randomness"]["source"])
 
     def get_supervisor(self, row: DrawRow) -> str | None:
         supervisor = row.draw.supervisor

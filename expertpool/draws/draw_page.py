@@ -125,9 +125,9 @@ def _report_context(report: CandidateReport, *, names: bool) -> dict[str, Any]:
 def _latest_context(latest: DrawRow, panel: PanelView | None, categories: dict[str, str]) -> dict[str, Any]:
     draw, reveal = latest.draw, latest.reveal
     context: dict[str, Any] = {
-        "exclusion_groups": display.exclusion_groups(draw.commitment),
-        "numbers": display.numbers_groups(draw.commitment, reveal.randomness["values"] if reveal else None),
-        "candidates": len(draw.commitment["candidates"]),
+        "exclusion_groups": display.exclusion_groups(draw.commitment_summary),
+        "numbers": display.numbers_groups(draw.commitment_summary, reveal.randomness["values"] if reveal else None),
+        "candidates": draw.candidate_count,
         "frozen_counts": [(name, count) for name, count in draw.filter_counts],
     }
     if reveal is None:

@@ -82,7 +82,7 @@ class RevealForm(forms.Form):
     def __init__(self, *args: Any, draw: Draw, **kwargs: Any) -> None:
         kwargs["prefix"] = "reveal"
         super().__init__(*args, **kwargs)
-        self.groups: list[dict[str, Any]] = list(draw.commitment["randomness"]["groups"])
+        self.groups: list[dict[str, Any]] = list(draw.commitment_summary["randomness"]["groups"])
         for index, group in enumerate(self.groups):
             self.fields[f"group_{index}"] = forms.CharField(
                 label=group["name"],

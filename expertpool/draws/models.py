@@ -89,9 +89,16 @@ class Draw(ImmutableModel):
     def __str__(self) -> str:
         return f"{self.activity_id} · {self.commitment_hash[:12]}"
 
+    @property
+    def candidate_count(self) -> int:
+        """How many candidates were committed: the count after the candidate report's last filter."""
+        count: int = self.filter_counts[-1][1]
+        return count
+
     @cached_property
     def commitment(self) -> dict[str, Any]:
-        """The commitment document, parsed once per instance."""
+        """The whole commitment document, parsed once per instance; ``commitment_summary`` is
+        enough for anything but the candidate list."""
         document: dict[str, Any] = json.loads(self.commitment_text)
         return document
 

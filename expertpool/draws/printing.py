@@ -60,7 +60,7 @@ def sheet_context(*, draw: Draw, viewer: User) -> dict[str, Any]:
     result: dict[str, Any] = reveal.result if reveal is not None else {}
     categories = {c.code: c.display_name for c in Category.objects.filter(pool=pool)}
     parties = ActivityParty.objects.filter(activity_id=activity.pk).select_related("organisation").order_by("pk")
-    commitment = draw.commitment
+    commitment = draw.commitment_summary
     return {
         "draw": draw,
         "pool": pool,
@@ -74,7 +74,7 @@ def sheet_context(*, draw: Draw, viewer: User) -> dict[str, Any]:
             for item in commitment["panel"]["category_counts"]
         ],
         "filter_counts": draw.filter_counts,
-        "candidates": len(commitment["candidates"]),
+        "candidates": draw.candidate_count,
         "exclusions": display.exclusion_groups(commitment),
         "randomness": display.numbers_groups(commitment, reveal.randomness["values"] if reveal else None),
         "reveal": reveal,

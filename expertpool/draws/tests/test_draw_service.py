@@ -95,6 +95,8 @@ def test_stored_commitment_is_the_hashed_canonical_text(gz_pool: Pool, gz_admin:
 
     assert hashlib.sha256(draw.commitment_text.encode("utf-8")).hexdigest() == draw.commitment_hash
     assert draw.commitment_text == algorithm.canonical_json(draw.commitment)
+    assert draw.commitment_summary == {**draw.commitment, "candidates": []}
+    assert draw.candidate_count == len(draw.commitment["candidates"]) > 0
 
 
 def test_low_entropy_warning_is_in_the_result(gz_pool: Pool, gz_admin: User) -> None:
