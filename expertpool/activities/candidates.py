@@ -185,6 +185,8 @@ class _Context:
     on_date: datetime.date
     members: _Members
     parties: list[_Party]
+    # (id, USCC, normalised name) of every organisation sharing a code or name with a party.
+    organisations: list[tuple[int, str | None, str]]
     filled: list[_Filled]
 
 
@@ -200,12 +202,14 @@ def candidate_report(*, activity: Activity, on_date: datetime.date | None = None
     """
     pool = Pool.objects.select_related("policy").get(pk=activity.pool_id)
     needs = _needs(activity)
+    parties = _parties(activity)
     context = _Context(
         pool=pool,
         activity=activity,
         on_date=on_date or timezone.localdate(),
         members=_members(pool.pk, needs),
-        parties=_parties(activity),
+        parties=parties,
+        organisations=_namesakes(parties),
         filled=_filled(activity),
     )
     remaining = set(context.members.categories)
@@ -323,6 +327,17 @@ def _parties(activity: Activity) -> list[_Party]:
     return [_Party(role=role, uscc=uscc, normalised=normalised, name=name) for role, uscc, normalised, name in rows]
 
 
+def _namesakes(parties: list[_Party]) -> list[tuple[int, str | None, str]]:
+    """The organisations sharing a USCC or a normalised name with a party: the few an employer
+    or a declared conflict can match (``_party_organisations`` decides which do)."""
+    if not parties:
+        return []
+    usccs = [party.uscc for party in parties if party.uscc]
+    names = [party.normalised for party in parties]
+    rows = Organisation.objects.filter(Q(uscc__in=usccs) | Q(normalised_name__in=names))
+    return list(rows.values_list("pk", "uscc", "normalised_name"))
+
+
 # --- filters ------------------------------------------------------------------------
 
 
@@ -342,7 +357,7 @@ def _employer_filter(rule: RecusalRule, context: _Context, remaining: set[int]) 
     if not parties:
         return []
     role_label = str(ActivityParty.Role(role).label)
-    matched = _party_organisations(parties)
+    matched = _party_organisations(parties, context)
     found: dict[int, str] = {}
     # The few experts employed by a party, by the employer index, not a pass over every member.
     employed = Expert.objects.filter(employer_id__in=list(matched)).values_list("pk", "employer_id")
@@ -359,12 +374,9 @@ def _employer_filter(rule: RecusalRule, context: _Context, remaining: set[int]) 
     return [Exclusion(expert_id, rule.kind, rule.clause, found[expert_id]) for expert_id in sorted(found)]
 
 
-def _party_organisations(parties: _Parties) -> dict[int, _Party]:
-    """The organisations that are one of the parties: by USCC, or by normalised name where no USCC is known."""
-    rows = Organisation.objects.filter(
-        Q(uscc__in=list(parties.by_uscc)) | Q(normalised_name__in=list(parties.by_name))
-    ).values_list("pk", "uscc", "normalised_name")
-    matched = {pk: parties.match(uscc, normalised) for pk, uscc, normalised in rows}
+def _party_organisations(parties: _Parties, context: _Context) -> dict[int, _Party]:
+    """The organisations that are one of ``parties``: by USCC, or by normalised name where no USCC is known."""
+    matched = {pk: parties.match(uscc, normalised) for pk, uscc, normalised in context.organisations}
     return {pk: party for pk, party in matched.items() if party is not None}
 
 
@@ -409,7 +421,7 @@ def _conflict_filter(
     rule: RecusalRule, context: _Context, remaining: set[int], notes: list[ReviewNote]
 ) -> list[Exclusion]:
     parties = _Parties(context.parties)
-    matched = _party_organisations(parties) if parties else {}
+    matched = _party_organisations(parties, context)
     rows = (
         DeclaredConflict.objects.filter(
             expert__memberships__pool_id=context.pool.pk, expert__memberships__status=MembershipStatus.ACTIVE

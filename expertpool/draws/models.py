@@ -148,6 +148,12 @@ class DrawLabelTable(ImmutableModel):
     def __str__(self) -> str:
         return f"{self.draw_id} · {len(self.candidates['labels']) + len(self.excluded)}"
 
+    def experts_by_label(self) -> dict[str, int]:
+        """Label → expert id, for the candidates and the excluded experts."""
+        experts: dict[str, int] = dict(zip(self.candidates["labels"], self.candidates["experts"], strict=True))
+        experts.update(self.excluded)
+        return experts
+
 
 class PanelSeat(models.Model):
     """One drawn expert's seat on an activity, as the reveal ordered it; its status changes later.

@@ -34,11 +34,7 @@ def draw_labels(*, user: User, draw: Draw) -> dict[str, int]:
     if not has_any_role(user, draw.pool, SEALED_READERS):
         raise PermissionDenied(_("Only the pool's admins and supervisors may open the label table."))
     table = DrawLabelTable.objects.filter(draw_id=draw.pk).first()
-    if table is None:
-        return {}
-    labels: dict[str, int] = dict(zip(table.candidates["labels"], table.candidates["experts"], strict=True))
-    labels.update(table.excluded)
-    return labels
+    return {} if table is None else table.experts_by_label()
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import datetime
 import secrets
 from collections.abc import Sequence
@@ -432,10 +431,9 @@ def draw_reveal(
 
 def _seat_experts(table: DrawLabelTable, result: algorithm.DrawResult) -> dict[str, int]:
     """Label → expert id for the panel and the reserves, from the draw's sealed table."""
-    labels = table.candidates["labels"]  # sorted, as in the commitment
-    experts = table.candidates["experts"]
+    experts = table.experts_by_label()
     drawn = [seat.label for seat in result.panel] + [reserve.label for reserve in result.reserves]
-    return {label: experts[bisect.bisect_left(labels, label)] for label in drawn}
+    return {label: experts[label] for label in drawn}
 
 
 def _lock_experts(expert_ids: list[int]) -> None:

@@ -249,13 +249,13 @@ def _busy_pool(pool: Pool, size: int) -> Activity:
 @pytest.mark.parametrize("size", [8, 24])
 def test_query_count_does_not_grow_with_the_pool(pool: Pool, size: int, django_assert_num_queries: Any) -> None:
     busy = _busy_pool(pool, size)
-    # pool and policy, needs, parties, members, this activity's filled seats, overlapping seats;
-    # per employer rule the parties' organisations, the experts they employ and work history;
-    # the parties' organisations again and the conflicts; staff and their expert records;
-    # served seats and service counts where the policy has those rules
+    # pool and policy, needs, parties, the organisations sharing a code or name with a party,
+    # members, this activity's filled seats, overlapping seats; per employer rule the experts
+    # the parties employ and the work history naming them; conflicts; staff and their expert
+    # records; served seats and service counts where the policy has those rules
     rules = pool.policy.rules
     served = any(rule.kind == "served_subject_recently" for rule in rules.recusal)
-    with django_assert_num_queries(16 + served + (rules.service_cap is not None)):
+    with django_assert_num_queries(14 + served + (rules.service_cap is not None)):
         report = candidate_report(activity=busy)
 
     assert len(report.candidates) + len(report.exclusions) == size

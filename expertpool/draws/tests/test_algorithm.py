@@ -36,11 +36,13 @@ from expertpool.draws.algorithm import (
     Reserve,
     Seat,
     bits_text,
+    candidate_columns,
     candidate_hmac,
     canonical_json,
     check_values,
     commit,
     commitment_from_document,
+    commitment_from_stored,
     draw,
     entropy_warning,
     group_outcomes,
@@ -654,3 +656,39 @@ def test_standalone_verifier_agrees_with_the_platform_on_varied_draws() -> None:
         record["result"]["walk"][0]["outcome"] = "tampered"
         assert verifier.verify_record(record) != [], trial
     assert len(seen) == 9  # both statuses, both warnings, every outcome of the walk
+
+
+def varied_candidates() -> list[Candidate]:
+    """Weights, several categories given out of order, shared and missing employers."""
+    return [
+        Candidate("C03", 2, (ES, CP), "E1"),
+        Candidate("C01", 1, (CP,), None),
+        Candidate("b-7.x:y", 1000, (ENV, CP, ES), "E1"),
+        Candidate("C02", 1, (), "E2"),
+        Candidate("A9", 3, (CP,), None),
+    ]
+
+
+def test_canonical_text_is_the_canonical_json_of_the_document() -> None:
+    commitment = make(
+        candidates=varied_candidates(),
+        exclusions=[Exclusion("X1", "employer_is_subject", "UR 第十一条（三）")],
+        panel=PanelRule(size=3, reserves=1, category_counts=(CategoryCount(CP, 2), CategoryCount(ES, 1))),
+    )
+
+    assert commitment.canonical == canonical_json(commitment.document())
+    assert commitment.hash == hashlib.sha256(canonical_json(commitment.document()).encode("utf-8")).hexdigest()
+
+
+def test_commitment_read_from_its_stored_parts_is_the_commitment() -> None:
+    committed = make(candidates=varied_candidates())
+    columns = candidate_columns(committed.candidates)
+
+    stored = commitment_from_stored(committed.summary(), columns, committed.hash)
+
+    assert stored == committed
+    assert list(stored.candidates) == list(committed.candidates)
+    assert stored.candidates[1:3] == list(committed.candidates[1:3])
+    assert rank(b"\x01" * 32, stored.candidates) == rank(b"\x01" * 32, committed.candidates)
+    assert draw(stored, VALUES, SECRET).record() == draw(committed, VALUES, SECRET).record()
+    assert len(columns["employers"]) == 2  # each employer pseudonym stored once

@@ -10,7 +10,8 @@ from expertpool.activities.models import Activity
 from expertpool.activities.tests.test_booked_and_served import seat
 from expertpool.audit.models import AuditRecord
 from expertpool.draws import algorithm
-from expertpool.draws.models import TRANSITIONS, Draw, DrawLabelTable, DrawReveal, PanelSeat
+from expertpool.draws.models import TRANSITIONS, DrawReveal, PanelSeat
+from expertpool.draws.selectors import draw_labels
 from expertpool.draws.services import draw_commit, draw_reveal
 from expertpool.draws.tests.factories import (
     PUBLIC,
@@ -23,16 +24,9 @@ from expertpool.draws.tests.factories import (
 from expertpool.pools.models import Pool
 
 
-def labels_to_experts(draw: Draw) -> dict[str, int]:
-    table = DrawLabelTable.objects.get(draw=draw)
-    labels: dict[str, int] = dict(zip(table.candidates["labels"], table.candidates["experts"], strict=True))
-    labels.update(table.excluded)
-    return labels
-
-
 def test_reveal_creates_seats_in_draw_order_with_roles(gz_pool: Pool, gz_admin: User) -> None:
     draw, reveal = committed_and_revealed(gz_pool, gz_admin)
-    experts = labels_to_experts(draw)
+    experts = draw_labels(user=gz_admin, draw=draw)
     activity = Activity.objects.get(pk=draw.activity_id)
 
     seats = list(PanelSeat.objects.filter(reveal=reveal).values_list("role", "position", "expert_id", "status"))
@@ -55,7 +49,7 @@ def test_reveal_refuses_an_expert_booked_after_the_commit_and_stores_nothing(gz_
     result = algorithm.draw(
         algorithm.commitment_from_document(draw.commitment), [*PUBLIC, *SUPERVISOR], draw.server_secret
     )
-    booked = labels_to_experts(draw)[result.panel[0].label]
+    booked = draw_labels(user=gz_admin, draw=draw)[result.panel[0].label]
     seat(make_activity(gz_pool, gz_admin), booked)  # the same times: overlapping
 
     with pytest.raises(ValidationError) as refused:
