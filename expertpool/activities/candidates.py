@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import NamedTuple
 
 from django.db.models import Count, Q
@@ -33,6 +34,8 @@ OVERLAPPING = "overlapping_booking"
 ALREADY_ASKED = "already_asked"
 SERVICE_CAP = "service_cap"
 ONE_PER_EMPLOYER = "one_per_employer"
+# A drawn reserve whose membership stopped being active, or no longer holds a needed category.
+NOT_A_CANDIDATE = "not_an_active_member"
 # Every candidate weighs the same until preference weights exist (docs/draw.md §6).
 CANDIDATE_WEIGHT = 1
 
@@ -183,7 +186,8 @@ class _Context:
     pool: Pool
     activity: Activity
     on_date: datetime.date
-    members: _Members
+    needs: list[_Need]
+    members: _Members  # every active member in a needed category, or the few asked about
     parties: list[_Party]
     # (id, USCC, normalised name) of every organisation sharing a code or name with a party.
     organisations: list[tuple[int, str | None, str]]
@@ -200,18 +204,8 @@ def candidate_report(*, activity: Activity, on_date: datetime.date | None = None
     applies. When seats are filled already (a supplementary draw), the report is
     for the open seats only. Writes nothing.
     """
-    pool = Pool.objects.select_related("policy").get(pk=activity.pool_id)
-    needs = _needs(activity)
-    parties = _parties(activity)
-    context = _Context(
-        pool=pool,
-        activity=activity,
-        on_date=on_date or timezone.localdate(),
-        members=_members(pool.pk, needs),
-        parties=parties,
-        organisations=_namesakes(parties),
-        filled=_filled(activity),
-    )
+    context = _context(activity, on_date)
+    needs = context.needs
     remaining = set(context.members.categories)
     counts: list[tuple[str, int]] = [(_("active members in the needed categories"), len(remaining))]
     exclusions: list[Exclusion] = []
@@ -225,16 +219,8 @@ def candidate_report(*, activity: Activity, on_date: datetime.date | None = None
     if context.filled:
         run(_asked_filter(context, remaining), _("after %(rule)s") % {"rule": ALREADY_ASKED})
     run(_overlap_filter(context, remaining), _("after %(rule)s") % {"rule": OVERLAPPING})
-    rules = pool.policy.rules
-    for rule in rules.recusal:
-        if rule.kind == ONE_PER_EMPLOYER:
-            if context.filled:  # otherwise a panel constraint of the draw walk only
-                run(_seated_employer_filter(rule, context, remaining), _after(rule.kind, rule.clause))
-            continue
-        run(_apply(rule, context, remaining, notes), _after(rule.kind, rule.clause))
-    if rules.service_cap is not None:
-        cap = rules.service_cap
-        run(_service_cap_filter(cap, context, remaining), _after(SERVICE_CAP, cap.clause))
+    for label, apply in _policy_filters(context, notes):
+        run(apply(remaining), label)
     open_needs = _open_needs(needs, context.filled)
     seats = activity.panel_size - len(context.filled)
     candidates = _candidates(context.members, needs, remaining)
@@ -247,6 +233,59 @@ def candidate_report(*, activity: Activity, on_date: datetime.date | None = None
         not_yet_checked=(),
         candidates=candidates,
         shortfall=_shortfall(seats, needs, open_needs, candidates),
+    )
+
+
+def reserve_recusal(*, activity: Activity, expert_id: int, on_date: datetime.date | None = None) -> Exclusion | None:
+    """Why a drawn reserve may no longer be invited for ``activity``, or None if they may.
+
+    Days can pass between the draw and a reserve's turn: the membership may be
+    suspended or ended, a conflict declared, the service cap reached, or a colleague
+    seated meanwhile. The first of the report's policy rules that now excludes the
+    expert, in the policy's order, after the membership itself. Bookings are not
+    checked here: the invitation checks them with the expert's row locked.
+    """
+    context = _context(activity, on_date, experts=[expert_id])
+    if expert_id not in context.members.categories:
+        detail = _("is no longer an active member of the pool holding a needed category")
+        return Exclusion(expert_id, NOT_A_CANDIDATE, "", detail)
+    for _label, apply in _policy_filters(context, notes=[]):
+        excluded = apply({expert_id})
+        if excluded:
+            return excluded[0]
+    return None
+
+
+Filter = Callable[[set[int]], list[Exclusion]]
+
+
+def _policy_filters(context: _Context, notes: list[ReviewNote]) -> Iterator[tuple[str, Filter]]:
+    """The policy's recusal rules, in its order, then its service cap: each with the label
+    of the count after it. One per employer is a panel constraint of the draw walk, and a
+    filter only when seats are taken already (a supplementary draw, a reserve's turn)."""
+    rules = context.pool.policy.rules
+    for rule in rules.recusal:
+        if rule.kind != ONE_PER_EMPLOYER:
+            yield _after(rule.kind, rule.clause), partial(_apply, rule, context, notes=notes)
+        elif context.filled:
+            yield _after(rule.kind, rule.clause), partial(_seated_employer_filter, rule, context)
+    if rules.service_cap is not None:
+        yield _after(SERVICE_CAP, rules.service_cap.clause), partial(_service_cap_filter, rules.service_cap, context)
+
+
+def _context(activity: Activity, on_date: datetime.date | None, experts: list[int] | None = None) -> _Context:
+    pool = Pool.objects.select_related("policy").get(pk=activity.pool_id)
+    needs = _needs(activity)
+    parties = _parties(activity)
+    return _Context(
+        pool=pool,
+        activity=activity,
+        on_date=on_date or timezone.localdate(),
+        needs=needs,
+        members=_members(pool.pk, needs, experts),
+        parties=parties,
+        organisations=_namesakes(parties),
+        filled=_filled(activity),
     )
 
 
@@ -266,8 +305,9 @@ def _needs(activity: Activity) -> list[_Need]:
     return [_Need(category_id=c, code=code, name=name, count=count) for c, code, name, count in rows]
 
 
-def _members(pool_id: int, needs: list[_Need]) -> _Members:
-    """One row per (member, needed category held), or per member when any category will do.
+def _members(pool_id: int, needs: list[_Need], experts: list[int] | None = None) -> _Members:
+    """One row per (member, needed category held), or per member when any category will do;
+    of every active member, or of ``experts`` only.
 
     The employer's id, not its code or name: the organisations table stays out of the
     largest query of a draw, and the employer rules match the few units that are parties.
@@ -275,11 +315,14 @@ def _members(pool_id: int, needs: list[_Need]) -> _Members:
     members = _Members(categories={}, employers={}, retired=set())
     rows: Iterable[tuple[int, int | None, int | None, str]]
     if needs:
-        rows = Membership.categories.through.objects.filter(
+        holding = Membership.categories.through.objects.filter(
             membership__pool_id=pool_id,
             membership__status=MembershipStatus.ACTIVE,
             category_id__in=[need.category_id for need in needs],
-        ).values_list(
+        )
+        if experts is not None:
+            holding = holding.filter(membership__expert_id__in=experts)
+        rows = holding.values_list(
             "membership__expert_id",
             "category_id",
             "membership__expert__employer_id",
@@ -287,6 +330,8 @@ def _members(pool_id: int, needs: list[_Need]) -> _Members:
         )
     else:
         active = Membership.objects.filter(pool_id=pool_id, status=MembershipStatus.ACTIVE)
+        if experts is not None:
+            active = active.filter(expert_id__in=experts)
         fields = active.values_list("expert_id", "expert__employer_id", "expert__employment_status")
         rows = ((expert_id, None, employer_id, status) for expert_id, employer_id, status in fields)
     categories, employers = members.categories, members.employers
@@ -341,7 +386,7 @@ def _namesakes(parties: list[_Party]) -> list[tuple[int, str | None, str]]:
 # --- filters ------------------------------------------------------------------------
 
 
-def _apply(rule: RecusalRule, context: _Context, remaining: set[int], notes: list[ReviewNote]) -> list[Exclusion]:
+def _apply(rule: RecusalRule, context: _Context, remaining: set[int], *, notes: list[ReviewNote]) -> list[Exclusion]:
     if rule.kind in EMPLOYER_RULES:
         return _employer_filter(rule, context, remaining)
     if rule.kind == "declared_conflict":

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from expertpool.accounts.models import Role
 from expertpool.accounts.permissions import has_any_role
+from expertpool.activities.candidates import OVERLAPPING, Exclusion, reserve_recusal
 from expertpool.activities.models import Activity, ActivityParty, DeclaredConflict
 from expertpool.audit.services import audit_log
 from expertpool.draws.invitation_links import answer_window, check_answerable
@@ -68,14 +69,15 @@ def _move(seat: PanelSeat, to: PanelSeat.Status) -> None:
     seat.status = to
 
 
-def _audit(actor: User | None, action: str, seat: PanelSeat, **data: Any) -> None:
+def _audit(actor: User | None, action: str, seat: PanelSeat, *, clause: str = "", **data: Any) -> None:
+    """An ``invitation.*`` record citing ``clause``, or the policy's invitation clause."""
     pool = seat.activity.pool
     audit_log(
         actor=actor,
         action=action,
         target=seat,
         pool=pool,
-        clause=invitation_clause(pool),
+        clause=clause or invitation_clause(pool),
         data={"activity": seat.activity_id, "expert": seat.expert_id, "role": seat.role, **data},
     )
 
@@ -268,22 +270,41 @@ def _seat_category(seat: PanelSeat) -> str:
     return str(entries[seat.position - 1].get("category") or "")
 
 
-def _booked_elsewhere(reserve: PanelSeat, activity: Activity) -> bool:
-    """Whether the reserve holds another blocking seat overlapping the activity; the
-    expert row is locked first, as ``draw_reveal`` does, so no reveal books them meanwhile."""
+def _booking_elsewhere(reserve: PanelSeat, activity: Activity) -> int | None:
+    """The activity of another blocking seat of the reserve overlapping ``activity``, if any;
+    the expert row is locked first, as ``draw_reveal`` does, so no reveal books them meanwhile."""
     list(Expert.objects.select_for_update(no_key=True).filter(pk=reserve.expert_id).values_list("pk", flat=True))
     return (
         PanelSeat.objects.filter(BLOCKING, expert_id=reserve.expert_id)
         .filter(booked_from__lt=activity.ends_at, booked_until__gt=activity.starts_at)
         .exclude(pk=reserve.pk)
-        .exists()
+        .values_list("activity_id", flat=True)
+        .first()
     )
 
 
-def _release(reserve: PanelSeat, why: str) -> None:
+def _release(reserve: PanelSeat, why: Exclusion) -> None:
+    """A reserve who may no longer be invited leaves the order, with the rule and clause that apply."""
     _move(reserve, PanelSeat.Status.RELEASED)
     reserve.save(update_fields=["status"])
-    _audit(None, "invitation.reserve_released", reserve, position=reserve.position, reason=why)
+    _audit(
+        None,
+        "invitation.reserve_released",
+        reserve,
+        clause=why.clause,
+        position=reserve.position,
+        reason=why.rule,
+        detail=why.detail,
+    )
+
+
+def _unavailable(reserve: PanelSeat, activity: Activity) -> Exclusion | None:
+    """Why a drawn reserve may not be invited now: booked meanwhile, or a rule of the report."""
+    booking = _booking_elsewhere(reserve, activity)
+    if booking is not None:
+        detail = _("holds a seat on activity %(activity)s at an overlapping time") % {"activity": booking}
+        return Exclusion(reserve.expert_id, OVERLAPPING, "", detail)
+    return reserve_recusal(activity=activity, expert_id=reserve.expert_id)
 
 
 def _next_reserve(seat: PanelSeat, category: str) -> PanelSeat | None:
@@ -299,8 +320,9 @@ def _next_reserve(seat: PanelSeat, category: str) -> PanelSeat | None:
             continue
         if category and category not in _reserve_categories(reserve):
             continue
-        if _booked_elsewhere(reserve, activity):
-            _release(reserve, "overlapping_booking")
+        unavailable = _unavailable(reserve, activity)
+        if unavailable is not None:
+            _release(reserve, unavailable)
             continue
         return reserve
     return None
@@ -340,8 +362,10 @@ def reserve_invite_next(*, actor: User | None, seat: PanelSeat) -> PanelSeat | N
 
     ``actor`` is None when the system acts (decline, expiry) or a pool admin
     (``PermissionDenied`` otherwise). Walks the drawn reserves of the activity in
-    draw order; one that cannot fill the seat's category is passed over, one booked
-    meanwhile for an overlapping activity is released. The reserve takes the seat's
+    draw order; one that cannot fill the seat's category is passed over; one booked
+    meanwhile for an overlapping activity, or whom a rule of the candidate report now
+    excludes (``reserve_recusal``: membership no longer active, a conflict declared,
+    the service cap reached...), is released with that rule and clause. The reserve takes the seat's
     category and ``replaces`` it; the seat becomes replaced. Returns the invited
     reserve, or None when none is left: then the pool admins are mailed that a
     supplementary draw is needed. Audit codes: ``invitation.replaced``,

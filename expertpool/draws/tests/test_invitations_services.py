@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from expertpool.accounts.models import Role, User
 from expertpool.activities.candidates import candidate_report
 from expertpool.activities.models import Activity, ActivityParty, DeclaredConflict
+from expertpool.activities.services import conflict_declare
 from expertpool.audit.models import AuditRecord
 from expertpool.core.sms import SmsMessage
 from expertpool.draws.invitations import invitation_accept, invitation_decline, reserve_invite_next, seat_invite
@@ -24,6 +25,7 @@ from expertpool.draws.tests.invitation_factories import (
     reveal_activity,
     seats,
 )
+from expertpool.experts.models import Membership, MembershipStatus
 from expertpool.experts.services import expert_register
 from expertpool.experts.tests.factories import make_expert_record
 from expertpool.pools.models import Pool
@@ -215,6 +217,42 @@ def test_a_reserve_booked_meanwhile_for_an_overlapping_activity_is_released(gz_p
     released = actions("invitation.reserve_released")
     assert [record.data["reason"] for record in released] == ["overlapping_booking"] * 2
     assert len(actions("invitation.reserves_exhausted")) == 1
+
+
+def test_a_reserve_no_longer_eligible_is_released_with_the_rule_and_the_next_is_invited(
+    gz_pool: Pool, gz_admin: User
+) -> None:
+    reveal = invited_panel(gz_pool, gz_admin)
+    first, second = seats(reveal, RESERVE)
+    # After the draw: the first reserve's membership is suspended (the discipline issue's
+    # service will set it; the status is what counts here).
+    Membership.objects.filter(expert_id=first.expert_id, pool=gz_pool).update(status=MembershipStatus.SUSPENDED)
+
+    declined = seats(reveal, PANEL)[0]
+    invitation_decline(seat=declined, reason="illness", via="link")
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == S.RELEASED
+    assert (second.status, second.replaces_id) == (S.INVITED, declined.pk)
+    [released] = actions("invitation.reserve_released")
+    assert released.data["reason"] == "not_an_active_member"
+    assert released.data["expert"] == first.expert_id
+
+
+def test_a_reserve_who_declared_a_conflict_with_the_subject_is_released_citing_its_clause(
+    gz_pool: Pool, gz_admin: User
+) -> None:
+    reveal = invited_panel(gz_pool, gz_admin)
+    first, _second = seats(reveal, RESERVE)
+    conflict_declare(actor=gz_admin, expert=first.expert, relation="曾为其编制报告", organisation_name="某化工有限公司")
+
+    invitation_decline(seat=seats(reveal, PANEL)[0], reason="schedule", via="link")
+
+    assert [seat.status for seat in seats(reveal, RESERVE)] == [S.RELEASED, S.INVITED]
+    [released] = actions("invitation.reserve_released")
+    assert (released.data["reason"], released.clause) == ("declared_conflict", "GZ 三（四）")
+    assert "某化工有限公司" in released.data["detail"]
 
 
 def test_a_reserve_that_cannot_fill_the_category_is_passed_over(gz_pool: Pool, gz_admin: User) -> None:
