@@ -20,10 +20,10 @@ from expertpool.accounts.permissions import has_any_role
 from expertpool.activities.candidates import OVERLAPPING, Exclusion, reserve_recusal
 from expertpool.activities.models import Activity, ActivityParty, DeclaredConflict
 from expertpool.audit.services import audit_log
+from expertpool.draws.bookings import bookings_overlapping, lock_experts
 from expertpool.draws.invitation_links import answer_window, check_answerable
 from expertpool.draws.invitation_notices import notify_invited, notify_panel_confirmed, notify_reserves_exhausted
-from expertpool.draws.models import BLOCKING, TRANSITIONS, DrawReveal, PanelSeat
-from expertpool.experts.models import Expert
+from expertpool.draws.models import TRANSITIONS, DrawReveal, PanelSeat
 
 if TYPE_CHECKING:
     import datetime
@@ -270,19 +270,6 @@ def _seat_category(seat: PanelSeat) -> str:
     return str(entries[seat.position - 1].get("category") or "")
 
 
-def _booking_elsewhere(reserve: PanelSeat, activity: Activity) -> int | None:
-    """The activity of another blocking seat of the reserve overlapping ``activity``, if any;
-    the expert row is locked first, as ``draw_reveal`` does, so no reveal books them meanwhile."""
-    list(Expert.objects.select_for_update(no_key=True).filter(pk=reserve.expert_id).values_list("pk", flat=True))
-    return (
-        PanelSeat.objects.filter(BLOCKING, expert_id=reserve.expert_id)
-        .filter(booked_from__lt=activity.ends_at, booked_until__gt=activity.starts_at)
-        .exclude(pk=reserve.pk)
-        .values_list("activity_id", flat=True)
-        .first()
-    )
-
-
 def _release(reserve: PanelSeat, why: Exclusion) -> None:
     """A reserve who may no longer be invited leaves the order, with the rule and clause that apply."""
     _move(reserve, PanelSeat.Status.RELEASED)
@@ -300,7 +287,8 @@ def _release(reserve: PanelSeat, why: Exclusion) -> None:
 
 def _unavailable(reserve: PanelSeat, activity: Activity) -> Exclusion | None:
     """Why a drawn reserve may not be invited now: booked meanwhile, or a rule of the report."""
-    booking = _booking_elsewhere(reserve, activity)
+    lock_experts([reserve.expert_id])  # as draw_reveal does, so no reveal books them meanwhile
+    booking = bookings_overlapping(activity, [reserve.expert_id], except_seat=reserve.pk).get(reserve.expert_id)
     if booking is not None:
         detail = _("holds a seat on activity %(activity)s at an overlapping time") % {"activity": booking}
         return Exclusion(reserve.expert_id, OVERLAPPING, "", detail)

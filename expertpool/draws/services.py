@@ -21,9 +21,9 @@ from expertpool.audit.services import audit_log
 from expertpool.core.memory import without_cycle_collection
 from expertpool.core.workdays import WorkdayCalendarError, working_days_between
 from expertpool.draws import algorithm
+from expertpool.draws.bookings import bookings_overlapping, lock_experts
 from expertpool.draws.invitations import panel_invite
-from expertpool.draws.models import BLOCKING, FILLING, TRANSITIONS, Draw, DrawLabelTable, DrawReveal, PanelSeat
-from expertpool.experts.models import Expert
+from expertpool.draws.models import FILLING, TRANSITIONS, Draw, DrawLabelTable, DrawReveal, PanelSeat
 
 if TYPE_CHECKING:
     from expertpool.accounts.models import User
@@ -392,7 +392,7 @@ def draw_reveal(
         ) from error
     activity = Activity.objects.get(pk=locked.activity_id)
     experts = _seat_experts(table, result)
-    _lock_experts(list(experts.values()))
+    lock_experts(list(experts.values()))
     _check_not_booked(activity, [experts[seat.label] for seat in result.panel])
     reveal = DrawReveal.objects.create(
         draw=locked,
@@ -436,29 +436,9 @@ def _seat_experts(table: DrawLabelTable, result: algorithm.DrawResult) -> dict[s
     return {label: experts[label] for label in drawn}
 
 
-def _lock_experts(expert_ids: list[int]) -> None:
-    """Lock every drawn expert's row, in id order, before any seat is checked or written.
-
-    A concurrent reveal that drew one of them waits until this transaction ends and
-    then sees its seats, so the check and the seats written after it are one unit per
-    expert. Locking panel and reserves alike, all at once and in one order, leaves no
-    row to be locked later in another order: two reveals cannot deadlock. NO KEY
-    UPDATE still lets other tables insert rows that refer to the expert meanwhile.
-    """
-    if expert_ids:
-        locked = Expert.objects.select_for_update(no_key=True).filter(pk__in=expert_ids).order_by("pk")
-        list(locked.values_list("pk", flat=True))
-
-
 def _check_not_booked(activity: Activity, expert_ids: list[int]) -> None:
     """Refuse when a panel member holds a blocking seat overlapping the activity (locks held)."""
-    booked = (
-        PanelSeat.objects.filter(BLOCKING, expert_id__in=expert_ids)
-        .filter(booked_from__lt=activity.ends_at, booked_until__gt=activity.starts_at)
-        .values_list("expert_id", flat=True)
-        .distinct()
-    )
-    count = len(set(booked))
+    count = len(bookings_overlapping(activity, expert_ids))
     if count:
         raise ValidationError(
             {
