@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from expertpool.core.fields import JSONTextField
+
 
 class ImmutableError(Exception):
     """Raised on any attempt to change or delete a stored draw."""
@@ -63,7 +65,8 @@ class Draw(ImmutableModel):
     reason = models.TextField(_("reason for the re-draw"), blank=True)
     # The canonical JSON text of the commitment (docs/draw.md §2), exactly what was hashed:
     # SHA-256 of its UTF-8 bytes is ``commitment_hash``. Text, not JSON: no re-encoding
-    # on the way in, nothing reordered by the database.
+    # on the way in, nothing reordered by the database; stored uncompressed on PostgreSQL
+    # (migration 0006), where compressing megabytes cost more than writing them.
     commitment_text = models.TextField(_("commitment"))
     # The commitment with an empty candidate list (``Commitment.summary``): what the reveal
     # and the pages need, without parsing every candidate of a large pool.
@@ -135,9 +138,9 @@ class DrawLabelTable(ImmutableModel):
     draw = models.OneToOneField(Draw, on_delete=models.PROTECT, related_name="label_table")
     # ``algorithm.candidate_columns`` of the commitment's candidates (in its order, by label),
     # plus "experts": the expert id behind each label.
-    candidates = models.JSONField()
+    candidates = JSONTextField()
     # {label: expert id} of the excluded experts.
-    excluded = models.JSONField()
+    excluded = JSONTextField()
 
     objects: ClassVar[models.Manager[DrawLabelTable]] = ImmutableQuerySet.as_manager()
 
