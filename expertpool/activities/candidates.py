@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from expertpool.accounts.models import STAFF_ROLES, PoolRole, Role
 from expertpool.activities.models import Activity, ActivityParty, CategoryNeed, DeclaredConflict
+from expertpool.core.memory import without_cycle_collection
 from expertpool.draws.models import BLOCKING, FILLING, SERVED, PanelSeat
 from expertpool.experts.models import EmploymentStatus, Expert, Membership, MembershipStatus, WorkHistory
 from expertpool.organisations.models import Organisation
@@ -194,6 +195,7 @@ class _Context:
     filled: list[_Filled]
 
 
+@without_cycle_collection  # tens of thousands of acyclic rows in a large pool (core.memory)
 def candidate_report(*, activity: Activity, on_date: datetime.date | None = None) -> CandidateReport:
     """Who may be drawn for ``activity`` on ``on_date`` (today by default), and why others may not.
 
