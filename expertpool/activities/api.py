@@ -124,6 +124,10 @@ class PanelEntrySerializer(serializers.Serializer[Any]):
     position = serializers.IntegerField()
     status = serializers.CharField()
     status_display = serializers.CharField()
+    status_note = serializers.CharField(
+        help_text="Why a released seat was released: a re-draw with its reason, or the rule (and clause) that "
+        "excluded a reserve when their turn came; blank otherwise."
+    )
     category = serializers.CharField()
     directed = serializers.BooleanField(help_text="Selected by name outside the pool (定向选取), never a pool member.")
     seat_id = serializers.IntegerField(allow_null=True)

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from expertpool.activities.candidates import ALREADY_ASKED, OVERLAPPING, SERVICE_CAP
+from expertpool.activities.candidates import ALREADY_ASKED, NOT_A_CANDIDATE, OVERLAPPING, SERVICE_CAP
 from expertpool.draws import algorithm
+from expertpool.draws.models import REDRAW
 
 if TYPE_CHECKING:
     from expertpool.draws.selectors import PanelEntry, PanelView
@@ -30,6 +31,8 @@ RULE_NAMES = {
     SERVICE_CAP: gettext_lazy("Served as often as the policy allows"),
     OVERLAPPING: gettext_lazy("Booked for an overlapping activity"),
     ALREADY_ASKED: gettext_lazy("Drawn for this activity already"),
+    NOT_A_CANDIDATE: gettext_lazy("No longer an active member in a needed category"),
+    REDRAW: gettext_lazy("Re-draw"),
 }
 WALK_OUTCOMES = {
     algorithm.PANEL: gettext_lazy("Panel member"),
@@ -56,6 +59,16 @@ WARNING_TEXTS = {
 
 def rule_name(code: str) -> str:
     return str(RULE_NAMES.get(code, code))
+
+
+def release_note(rule: str, clause: str, detail: str) -> str:
+    """Why a seat was released, in the reader's language: the rule, its clause, the detail."""
+    if not rule:
+        return ""
+    name = rule_name(rule)
+    if clause:
+        name = _("%(rule)s (%(clause)s)") % {"rule": name, "clause": clause}
+    return _("%(rule)s: %(detail)s") % {"rule": name, "detail": detail} if detail else name
 
 
 def walk_outcome(code: str) -> str:

@@ -271,14 +271,17 @@ def _seat_category(seat: PanelSeat) -> str:
 
 
 def _release(reserve: PanelSeat, why: Exclusion) -> None:
-    """A reserve who may no longer be invited leaves the order, with the rule and clause that apply."""
+    """A reserve who may no longer be invited leaves the order, citing the rule's clause, or the
+    policy's invitation clause for a rule that has none (a booking, the membership)."""
     _move(reserve, PanelSeat.Status.RELEASED)
-    reserve.save(update_fields=["status"])
+    clause = why.clause or invitation_clause(reserve.activity.pool)
+    reserve.release_rule, reserve.release_clause, reserve.release_detail = why.rule, clause, why.detail
+    reserve.save(update_fields=["status", "release_rule", "release_clause", "release_detail"])
     _audit(
         None,
         "invitation.reserve_released",
         reserve,
-        clause=why.clause,
+        clause=clause,
         position=reserve.position,
         reason=why.rule,
         detail=why.detail,

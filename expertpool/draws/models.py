@@ -207,6 +207,11 @@ class PanelSeat(models.Model):
         _("reason for declining"), max_length=30, choices=DeclineReason.choices, blank=True
     )
     decline_note = models.TextField(_("details"), blank=True)
+    # Why a released seat was released: a re-draw ("redraw", its reason), or the rule that
+    # excluded a reserve when their turn came (its code, its clause and the detail).
+    release_rule = models.CharField(_("released under"), max_length=40, blank=True)
+    release_clause = models.CharField(_("clause"), max_length=200, blank=True)
+    release_detail = models.TextField(_("why released"), blank=True)
     # Part of the signed invitation link; a new invitation gets a new one, so old links die.
     invitation_nonce = models.CharField(max_length=32, blank=True, editable=False)
 
@@ -251,6 +256,8 @@ BLOCKING = models.Q(status__in=[PanelSeat.Status.INVITED, PanelSeat.Status.ACCEP
 BLOCKING_SQL = "status IN ('invited', 'accepted') OR (role = 'panel' AND status = 'drawn')"
 # A seat that takes one of the panel's places is exactly a seat that books the expert.
 FILLING = BLOCKING
+# ``PanelSeat.release_rule`` of the seats a re-draw released.
+REDRAW = "redraw"
 # What counts as serving an activity: the expert accepted the invitation.
 SERVED = models.Q(status=PanelSeat.Status.ACCEPTED)
 

@@ -15,6 +15,7 @@ from expertpool.accounts.models import PoolRole, Role
 from expertpool.accounts.permissions import has_any_role
 from expertpool.activities.models import ActivityParty, DirectedSelection
 from expertpool.audit.services import audit_log
+from expertpool.draws.display import release_note
 from expertpool.draws.models import Draw, DrawLabelTable, PanelSeat
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ class PanelEntry:
     position: int
     status: str
     status_display: str
+    status_note: str  # why a released seat was released; blank otherwise
     category: str
     directed: bool
     seat_id: int | None
@@ -113,6 +115,7 @@ def _seat_entries(activity: Activity, full: bool) -> list[PanelEntry]:
             position=seat.position,
             status=seat.status,
             status_display=seat.get_status_display(),
+            status_note=release_note(seat.release_rule, seat.release_clause, seat.release_detail),
             category=seat.category,
             directed=False,
             seat_id=seat.pk,
@@ -136,6 +139,7 @@ def _directed_entries(activity: Activity) -> list[PanelEntry]:
             position=number,
             status=directed.status,
             status_display=_("Directed selection"),
+            status_note="",
             category="",
             directed=True,
             seat_id=None,

@@ -23,7 +23,7 @@ from expertpool.core.workdays import WorkdayCalendarError, working_days_between
 from expertpool.draws import algorithm
 from expertpool.draws.bookings import bookings_overlapping, lock_experts
 from expertpool.draws.invitations import panel_invite
-from expertpool.draws.models import FILLING, TRANSITIONS, Draw, DrawLabelTable, DrawReveal, PanelSeat
+from expertpool.draws.models import FILLING, REDRAW, TRANSITIONS, Draw, DrawLabelTable, DrawReveal, PanelSeat
 
 if TYPE_CHECKING:
     from expertpool.accounts.models import User
@@ -294,16 +294,18 @@ def _release_seats(*, actor: User, draw: Draw, reason: str) -> None:
         .exclude(status__in=[s for s, moves in TRANSITIONS.items() if PanelSeat.Status.RELEASED not in moves])
         .order_by("pk")
     )
+    clause = _panel_clause(draw.activity)
     for seat in seats:
         before = seat.status
         seat.status = PanelSeat.Status.RELEASED
-        seat.save(update_fields=["status"])
+        seat.release_rule, seat.release_clause, seat.release_detail = REDRAW, clause, reason
+        seat.save(update_fields=["status", "release_rule", "release_clause", "release_detail"])
         audit_log(
             actor=actor,
             action="panel.seat_released",
             target=seat,
             pool=draw.pool,
-            clause=_panel_clause(draw.activity),
+            clause=clause,
             data={"activity": draw.activity_id, "draw": draw.pk, "from": before, "reason": reason},
         )
 

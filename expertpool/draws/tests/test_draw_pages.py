@@ -11,7 +11,9 @@ from django.test import Client
 
 from expertpool.accounts.models import User
 from expertpool.activities.models import Activity
+from expertpool.activities.services import conflict_declare
 from expertpool.audit.models import AuditRecord
+from expertpool.draws.invitations import invitation_decline
 from expertpool.draws.models import Draw, DrawReveal, PanelSeat
 from expertpool.draws.records import draw_record
 from expertpool.draws.tests.factories import (
@@ -274,3 +276,18 @@ def test_a_refusal_is_shown_when_the_form_is_gone(gz_pool: Pool, gz_admin: User,
     assert response.status_code == 400
     assert "Experts are drawn only for an activity not yet staffed." in response.content.decode()
     assert not Draw.objects.exists()
+
+
+def test_a_released_seat_says_why_on_the_draw_page(gz_pool: Pool, gz_admin: User, client: Client) -> None:
+    _draw, reveal = committed_and_revealed(gz_pool, gz_admin)
+    activity = Activity.objects.get(pk=reveal.draw.activity_id)
+    reserve = PanelSeat.objects.get(reveal=reveal, role=PanelSeat.Role.RESERVE, position=1)
+    conflict_declare(actor=gz_admin, expert=reserve.expert, relation="近亲属任职", organisation_name="某化工有限公司")
+    declined = PanelSeat.objects.get(reveal=reveal, role=PanelSeat.Role.PANEL, position=1)
+    invitation_decline(seat=declined, reason="illness", via="link")
+    client.force_login(gz_admin)
+
+    page = client.get(page_url(gz_pool, activity)).content.decode()
+
+    assert "已申报利害关系（GZ 三（四））：" in page
+    assert "某化工有限公司" in page

@@ -238,6 +238,8 @@ def test_a_reserve_no_longer_eligible_is_released_with_the_rule_and_the_next_is_
     [released] = actions("invitation.reserve_released")
     assert released.data["reason"] == "not_an_active_member"
     assert released.data["expert"] == first.expert_id
+    assert (first.release_rule, first.release_clause) == ("not_an_active_member", released.clause)
+    assert first.release_detail == released.data["detail"]
 
 
 def test_a_reserve_who_declared_a_conflict_with_the_subject_is_released_citing_its_clause(
@@ -253,6 +255,9 @@ def test_a_reserve_who_declared_a_conflict_with_the_subject_is_released_citing_i
     [released] = actions("invitation.reserve_released")
     assert (released.data["reason"], released.clause) == ("declared_conflict", "GZ 三（四）")
     assert "某化工有限公司" in released.data["detail"]
+    first = seats(reveal, RESERVE)[0]
+    assert (first.release_rule, first.release_clause) == ("declared_conflict", "GZ 三（四）")
+    assert "某化工有限公司" in first.release_detail
 
 
 def test_a_reserve_that_cannot_fill_the_category_is_passed_over(gz_pool: Pool, gz_admin: User) -> None:

@@ -40,6 +40,10 @@ def test_redraw_of_a_revealed_draw_releases_its_seats_and_audits_each(gz_pool: P
     released = AuditRecord.objects.filter(action="panel.seat_released")
     assert released.count() == PanelSeat.objects.filter(reveal__draw=first).count()
     assert {record.data["reason"] for record in released} == {"监督人缺席"}
+    why = set(
+        PanelSeat.objects.filter(reveal__draw=first).values_list("release_rule", "release_clause", "release_detail")
+    )
+    assert why == {("redraw", gz_pool.policy.rules.panel.clause or "", "监督人缺席")}
     # The released experts may be drawn again: the re-draw is for the whole panel.
     report = candidate_report(activity=activity)
     assert report.seats_to_fill == activity.panel_size
