@@ -356,10 +356,10 @@ def reserve_invite_next(*, actor: User | None, seat: PanelSeat) -> PanelSeat | N
     draw order; one that cannot fill the seat's category is passed over; one booked
     meanwhile for an overlapping activity, or whom a rule of the candidate report now
     excludes (``reserve_recusal``: membership no longer active, a conflict declared,
-    the service cap reached...), is released with that rule and clause. The reserve takes the seat's
-    category and ``replaces`` it; the seat becomes replaced. Returns the invited
-    reserve, or None when none is left: then the pool admins are mailed that a
-    supplementary draw is needed. Audit codes: ``invitation.replaced``,
+    the service cap reached...), is released with that rule and clause, kept on the
+    seat. The reserve takes the seat's category and ``replaces`` it; the seat becomes
+    replaced. Returns the invited reserve, or None when none is left: then the pool
+    admins are mailed that a supplementary draw is needed. Audit codes: ``invitation.replaced``,
     ``invitation.sent``, ``invitation.reserve_released``, ``invitation.reserves_exhausted``.
     """
     locked = _locked(seat.pk)
