@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +13,6 @@ from expertpool.accounts.models import User
 from expertpool.activities.models import Activity, DirectedSelection
 from expertpool.activities.tests.directed_helpers import (
     html_renamed,
-    make_activity,
     make_request,
     make_unit,
     pdf_letter,
@@ -26,29 +24,8 @@ from expertpool.pools.models import Pool
 
 
 @pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture(autouse=True)
 def in_english(english: None) -> None:
     """Answers compared by their English msgids."""
-
-
-@pytest.fixture
-def gz_unit(gz_pool: Pool) -> User:
-    return make_unit(gz_pool, "gz_unit")
-
-
-@pytest.fixture
-def activity(gz_unit: User, gz_pool: Pool) -> Activity:
-    return make_activity(gz_unit, gz_pool)
-
-
-@pytest.fixture
-def directed(gz_unit: User, activity: Activity) -> DirectedSelection:
-    return make_request(gz_unit, activity)
 
 
 def api(user: User) -> APIClient:

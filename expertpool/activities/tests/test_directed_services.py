@@ -25,27 +25,6 @@ from expertpool.experts.models import Expert, Membership
 from expertpool.pools.models import Pool
 
 
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
-def gz_unit(gz_pool: Pool) -> User:
-    return make_unit(gz_pool, "gz_unit")
-
-
-@pytest.fixture
-def activity(gz_unit: User, gz_pool: Pool) -> Activity:
-    return make_activity(gz_unit, gz_pool)
-
-
-@pytest.fixture
-def directed(gz_unit: User, activity: Activity) -> DirectedSelection:
-    return make_request(gz_unit, activity)
-
-
 def _errors(exc: pytest.ExceptionInfo[ValidationError]) -> dict[str, list[str]]:
     return dict(exc.value.message_dict)
 
