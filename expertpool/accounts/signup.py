@@ -16,16 +16,16 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from expertpool.accounts.models import User
 from expertpool.audit.services import audit_log
+from expertpool.core.delivery import mail_after_commit
 from expertpool.core.validators import validate_email
 
 CONFIRMATION_MAX_AGE = datetime.timedelta(days=3)
@@ -90,10 +90,14 @@ def email_confirmation_send(*, user: User, next_url: str = "") -> None:
         "confirm_url": settings.SITE_URL.rstrip("/") + path,
         "days": CONFIRMATION_MAX_AGE.days,
     }
-    subject = render_to_string("accounts/email/confirm_subject.txt", context).strip()
-    body = render_to_string("accounts/email/confirm_body.txt", context)
-    recipient = user.email
-    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient]))
+    mail_after_commit(
+        subject_template="accounts/email/confirm_subject.txt",
+        body_template="accounts/email/confirm_body.txt",
+        context=context,
+        recipients=[user.email],
+        # In the language the person signed up in, as the page they came from.
+        language=translation.get_language(),
+    )
 
 
 def email_confirmation_resend(*, email: str, next_url: str = "") -> None:

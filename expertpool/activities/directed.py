@@ -14,11 +14,9 @@ from typing import TYPE_CHECKING, cast
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from expertpool.accounts.models import Role, User
@@ -26,6 +24,7 @@ from expertpool.accounts.permissions import has_any_role
 from expertpool.activities.models import Activity, DirectedSelection, DirectedSelectionLetter
 from expertpool.activities.selectors_directed import is_requesting_unit
 from expertpool.audit.services import audit_log
+from expertpool.core.delivery import mail_after_commit
 from expertpool.core.masking import mask_phone
 from expertpool.core.uploads import (
     CheckedUpload,
@@ -248,18 +247,12 @@ def _link(name: str, **kwargs: object) -> str:
 
 
 def _send(template: str, context: dict[str, object], recipients: list[str]) -> None:
-    """Render and send after commit, so a rolled-back change mails nobody."""
-    if not recipients:
-        return
-
-    def send() -> None:
-        # Mail goes out in Chinese, the platform's first language.
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = render_to_string(f"activities/{template}_subject.txt", context).strip()
-            body = render_to_string(f"activities/{template}.txt", context)
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-
-    transaction.on_commit(send)
+    mail_after_commit(
+        subject_template=f"activities/{template}_subject.txt",
+        body_template=f"activities/{template}.txt",
+        context=context,
+        recipients=recipients,
+    )
 
 
 def _mail_admins(directed: DirectedSelection) -> None:

@@ -14,12 +14,10 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from expertpool.accounts.models import PoolRole, Role
@@ -28,6 +26,7 @@ from expertpool.applications.review import application_give_unit_opinion, may_gi
 from expertpool.applications.services import application_attachment_add, application_start
 from expertpool.applications.states import Status
 from expertpool.audit.services import audit_log
+from expertpool.core.delivery import mail_after_commit
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -153,14 +152,12 @@ def _mail_invitation(invitation: NominationInvitation) -> None:
         "valid_days": INVITATION_VALID_DAYS,
     }
 
-    def send() -> None:
-        # Mail goes out in Chinese, the platform's first language.
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = render_to_string("applications/email/invitation_subject.txt", context).strip()
-            body = render_to_string("applications/email/invitation.txt", context)
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
-
-    transaction.on_commit(send)
+    mail_after_commit(
+        subject_template="applications/email/invitation_subject.txt",
+        body_template="applications/email/invitation.txt",
+        context=context,
+        recipients=[invitation.email],
+    )
 
 
 @transaction.atomic

@@ -1,20 +1,17 @@
-"""Mail and text messages of the invitation flow, sent after the transaction commits,
-so a rolled-back change never reaches anybody. Texts go out in Chinese first."""
+"""Mail and text messages of the invitation flow, queued once the transaction commits
+(core.delivery), so a rolled-back change never reaches anybody. In Chinese first."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from expertpool.accounts.models import PoolRole, Role
 from expertpool.activities.models import Activity, ActivityParty
-from expertpool.core.sms import send_sms
+from expertpool.core.delivery import mail_after_commit, sms_after_commit
 from expertpool.draws.invitation_links import invitation_url
 from expertpool.draws.models import PanelSeat
 
@@ -51,17 +48,12 @@ def _mail_facts(activity: Activity) -> dict[str, Any]:
 
 
 def _send(template: str, context: dict[str, Any], recipients: list[str]) -> None:
-    recipients = [address for address in recipients if address]
-    if not recipients:
-        return
-
-    def send() -> None:
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = render_to_string(f"{TEMPLATES}{template}_subject.txt", context).strip()
-            body = render_to_string(f"{TEMPLATES}{template}_body.txt", context)
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-
-    transaction.on_commit(send)
+    mail_after_commit(
+        subject_template=f"{TEMPLATES}{template}_subject.txt",
+        body_template=f"{TEMPLATES}{template}_body.txt",
+        context=context,
+        recipients=recipients,
+    )
 
 
 def notify_invited(seat: PanelSeat) -> dict[str, bool]:
@@ -78,13 +70,7 @@ def notify_invited(seat: PanelSeat) -> dict[str, bool]:
     _send("invitation", context, [expert.email])
     mobile = expert.mobile
     if mobile:
-
-        def text() -> None:
-            with translation.override(settings.LANGUAGE_CODE):
-                message = render_to_string(f"{TEMPLATES}invitation_sms.txt", context).strip()
-            send_sms(to=mobile, text=message)
-
-        transaction.on_commit(text)
+        sms_after_commit(template=f"{TEMPLATES}invitation_sms.txt", context=context, to=mobile)
     return {"email": bool(expert.email), "sms": bool(mobile)}
 
 
