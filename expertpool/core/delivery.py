@@ -4,9 +4,10 @@ A message is rendered when the change is made, in the platform's first language
 (Chinese) unless told otherwise, and handed to a task after the commit: a
 rolled-back change messages nobody, and a mail server or SMS gateway that is slow
 or down can neither turn a committed change into an error page nor stop the
-messages queued after its own. The embedded default runs each task at once (``ImmediateBackend``); with the
-database queue a worker sends them (README, "Scheduled work"). Either way a failed
-send is logged with its traceback, and the queue's result records it.
+messages queued after its own. The embedded default runs each task at once
+(``ImmediateBackend``); with the database queue a worker sends them (README,
+"Scheduled work"). Either way a failed send is logged with its traceback, and the
+queue's result records it.
 """
 
 from __future__ import annotations
