@@ -253,4 +253,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # django-tasks logs each task's start and end; with every mail a task that is noise.
+    # Failures (ERROR, with the traceback) still show; the scheduler logs its own work.
+    "loggers": {"django_tasks": {"level": "WARNING"}},
 }
