@@ -162,6 +162,8 @@ def _worker(args: argparse.Namespace) -> int:
         started = time.perf_counter()
         samples.append(timing.sample(bench, run, rng))
         _say(f"{connection.vendor} {args.size:,}: run {run + 1}/{args.repeat} {time.perf_counter() - started:.1f} s")
+    # After the timed runs, in a slot of its own, so it cannot change them.
+    statements = timing.count_statements(bench, args.repeat + 1, rng)
     if args.profile_dir:
         directory = Path(args.profile_dir)
         directory.mkdir(parents=True, exist_ok=True)
@@ -176,6 +178,7 @@ def _worker(args: argparse.Namespace) -> int:
         # Other work on the machine skews the times: the 1-minute load average when the runs ended.
         "load_average": os.getloadavg()[0],
         "rows": bench.rows,
+        "statements": statements,
         "samples": [{**vars(s), "full": s.full} for s in samples],
     }
     Path(args.result).write_text(json.dumps(result), encoding="utf-8")
@@ -203,8 +206,9 @@ def markdown(results: list[dict[str, Any]]) -> str:
         "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|:-:|:-:|\n"
     )
     detail = (
-        "| database | members | build | report median | commit median | reveal median | same ids | load |\n"
-        "|---|--:|--:|--:|--:|--:|:-:|--:|\n"
+        "| database | members | build | report median | commit median | reveal median "
+        "| statements | same ids | load |\n"
+        "|---|--:|--:|--:|--:|--:|--:|:-:|--:|\n"
     )
     for result in results:
         samples = result["samples"]
@@ -221,7 +225,8 @@ def markdown(results: list[dict[str, Any]]) -> str:
         same = all(s["same_candidates"] for s in samples)
         detail += (
             f"| {name} | {result['members']:,} | {result['build_seconds']:.0f} s | {_ms(median(column['report']))} "
-            f"| {_ms(median(column['commit']))} | {_ms(median(column['reveal']))} | {_mark(same)} "
+            f"| {_ms(median(column['commit']))} | {_ms(median(column['reveal']))} "
+            f"| {result['statements']['commit']} + {result['statements']['reveal']} | {_mark(same)} "
             f"| {result.get('load_average', 0):.1f} |\n"
         )
     return head + "\n" + detail

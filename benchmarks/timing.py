@@ -12,7 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from benchmarks.synthetic import CONSULTANT, NEEDS, SUBJECT, SyntheticPool
@@ -183,6 +185,17 @@ def _draw(bench: SyntheticPool, activity: Activity, rng: random.Random) -> tuple
     committed = time.perf_counter()
     draw_reveal(actor=bench.admin, draw=draw, public_numbers=public, supervisor_inputs=supervisor)
     return committed - started, time.perf_counter() - committed
+
+
+def count_statements(bench: SyntheticPool, day: int, rng: random.Random) -> dict[str, int]:
+    """The SQL statements of one full draw (untimed), by step: the work that does not grow with the pool."""
+    activity = request_activity(bench, day)
+    public, supervisor = numbers(rng)
+    with CaptureQueriesContext(connection) as committing:
+        draw = draw_commit(actor=bench.admin, activity=activity, randomness_source=SOURCE, supervisor=bench.supervisor)
+    with CaptureQueriesContext(connection) as revealing:
+        draw_reveal(actor=bench.admin, draw=draw, public_numbers=public, supervisor_inputs=supervisor)
+    return {"commit": len(committing), "reveal": len(revealing)}
 
 
 def serve_once(bench: SyntheticPool, rng: random.Random) -> None:
