@@ -106,7 +106,8 @@ def _queue_both_then_fail(user: User) -> None:
         raise RuntimeError("rolled back")
 
 
-@pytest.mark.django_db(transaction=True)
+# A real rollback is the point; serialized_rollback restores data migrations afterwards.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_rolled_back_change_messages_nobody(mailoutbox: list[Any], sms_outbox: list[sms.SmsMessage]) -> None:
     user = User.objects.create_user(username="u3", email="u3@example.com")
     with pytest.raises(RuntimeError):
