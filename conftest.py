@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils import translation
 
 from expertpool.accounts.models import PoolRole, Role, User
+from expertpool.core import sms
 from expertpool.experts.records import ExpertRecord
 from expertpool.experts.tests.factories import make_expert_record
 from expertpool.industries.models import IndustryCode
@@ -113,3 +114,11 @@ def english(settings: Any) -> None:
 def copper_smelting(db: None) -> IndustryCode:
     """3211 铜冶炼, the GZ form's own example of an industry code (loaded by migration)."""
     return IndustryCode.objects.get(code="3211")
+
+
+@pytest.fixture
+def sms_outbox(settings: Any) -> list[sms.SmsMessage]:
+    """Text messages kept in memory instead of printed, emptied for each test."""
+    settings.SMS_BACKEND = "expertpool.core.sms.LocmemBackend"
+    sms.outbox.clear()
+    return sms.outbox

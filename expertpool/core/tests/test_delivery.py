@@ -34,13 +34,6 @@ class RefusingBackend(BaseEmailBackend):
 
 
 @pytest.fixture
-def sms_outbox(settings: Any) -> list[sms.SmsMessage]:
-    settings.SMS_BACKEND = "expertpool.core.sms.LocmemBackend"
-    sms.outbox.clear()
-    return sms.outbox
-
-
-@pytest.fixture
 def refusing_mail_server(settings: Any) -> None:
     settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
 
@@ -146,7 +139,7 @@ def test_with_a_queue_the_rendered_messages_wait_for_a_worker(
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("refusing_mail_server")
-def test_a_mail_server_that_is_down_neither_undoes_a_reveal_nor_stops_the_text_messages(
+def test_a_mail_server_that_is_down_neither_breaks_a_reveal_nor_stops_the_text_messages(
     gz_pool: Pool,
     gz_admin: User,
     sms_outbox: list[sms.SmsMessage],
